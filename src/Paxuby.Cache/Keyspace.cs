@@ -1,0 +1,78 @@
+namespace Paxuby.Cache;
+
+/// <summary>The numbered databases that SELECT chooses from, and the change counter they share.</summary>
+public sealed class Keyspace
+{
+    public const int DatabaseCount = 16;
+
+    private readonly Database[] _databases;
+
+    public Keyspace()
+    {
+        _databases = new Database[DatabaseCount];
+        for (int i = 0; i < DatabaseCount; i++) _databases[i] = new Database(i, Changes);
+    }
+
+    public Database this[int index] => _databases[index];
+
+    public IReadOnlyList<Database> Databases => _databases;
+
+    /// <summary>Numbers every change to any key; WATCH tokens come from it.</summary>
+    public ChangeCounter Changes { get; } = new();
+
+    public long TotalKeys
+    {
+        get
+        {
+            long total = 0;
+            foreach (Database db in _databases) total += db.Count;
+            return total;
+        }
+    }
+
+    /// <summary>Approximate bytes held by all keys and values (INFO memory's used_memory).</summary>
+    public long EstimatedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (Database db in _databases) total += db.EstimatedBytes;
+            return total;
+        }
+    }
+
+    /// <summary>True when some key of some database has an expiry (the server then proposes sweeps).</summary>
+    public bool HasExpiringKeys
+    {
+        get
+        {
+            foreach (Database db in _databases)
+            {
+                if (db.ExpiresCount > 0) return true;
+            }
+            return false;
+        }
+    }
+
+    public static bool IsValidIndex(long index) => index is >= 0 and < DatabaseCount;
+
+    public void FlushAll()
+    {
+        foreach (Database db in _databases) db.Clear();
+    }
+
+    /// <summary>
+    /// Removes keys expired at <paramref name="nowMs"/>, database 0 first, at most
+    /// <paramref name="limit"/> in all; returns how many were removed.
+    /// </summary>
+    public int RemoveExpired(long nowMs, int limit)
+    {
+        int removed = 0;
+        foreach (Database db in _databases)
+        {
+            if (removed >= limit) break;
+            if (db.ExpiresCount > 0) removed += db.RemoveExpired(nowMs, limit - removed);
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text;
+
+namespace Paxuby.Cache;
+
+/// <summary>
+/// The cache's snapshot format: everything a replica needs to continue exactly as the one that
+/// wrote it — every database's keys in slot order with their slots, values, expiries and change
+/// numbers, the free slots, the tombstones and the change counter. A restored replica therefore
+/// sweeps, scans and answers WATCH exactly as the original would.
+/// Layout (little-endian): "PXKS", format version, last applied timestamp, change counter, then
+/// per database: slot table length, free slots, forgotten version, entries, tombstone pairs.
+/// </summary>
+internal static class KeyspaceSnapshot
+{
+    private const uint Magic = 0x534B5850; // "PXKS"
+    private const int FormatVersion = 1;
+
+    public static void Write(Keyspace keyspace, long lastAppliedTimestampMs, Stream destination)
+    {
+        using var output = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
+        output.Write(Magic);
+        output.Write(FormatVersion);
+        output.Write(lastAppliedTimestampMs);
+        output.Write(keyspace.Changes.Value);
+        output.Write(Keyspace.DatabaseCount);
+        foreach (Database db in keyspace.Databases)
+        {
+            KeySlots slots = db.Slots;
+            output.Write(slots.Length);
+            output.Write(slots.FreeCount);
+            foreach (int slot in slots.FreeSlots) output.Write(slot);
+            output.Write(db.Tombstones.ForgottenVersion);
+
+            output.Write(db.Count);
+            for (int slot = 0; slot < slots.Length; slot++)
+            {
+                byte[]? key = slots.KeyAt(slot);
+                if (key is null) continue;
+                CacheEntry entry = slots.EntryAt(slot)!;
+                output.Write(slot);
+                WriteBytes(output, key);
+                WriteBytes(output, entry.Value);
+                output.Write(entry.ExpireAtMs);
+                output.Write(entry.Version);
+            }
+
+            var pairs = db.Tombstones.InOrder;
+            output.Write(pairs.Count());
+            foreach (var (key, version) in pairs)
+            {
+                WriteBytes(output, key);
+                output.Write(version);
+                output.Write(db.Tombstones.TryGet(key, out long current) && current == version);
+            }
+        }
+        output.Flush();
+    }
+
+    /// <summary>Replaces the content of <paramref name="keyspace"/>; returns the recorded last applied timestamp.</summary>
+    public static long Read(Keyspace keyspace, Stream source)
+    {
+        using var input = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
+        if (input.ReadUInt32() != Magic) throw new InvalidDataException("not a cache snapshot");
+        int version = input.ReadInt32();
+        if (version != FormatVersion) throw new InvalidDataException($"unsupported cache snapshot version {version}");
+        long lastAppliedTimestampMs = input.ReadInt64();
+        long changes = input.ReadInt64();
+        int databases = input.ReadInt32();
+        if (databases != Keyspace.DatabaseCount) throw new InvalidDataException($"snapshot has {databases} databases");
+
+        // Build aside first: a corrupt snapshot must leave the current state untouched.
+        var restored = new Keyspace();
+        foreach (Database db in restored.Databases) ReadDatabase(input, db);
+        for (int i = 0; i < Keyspace.DatabaseCount; i++) keyspace[i].SwapContentWith(restored[i]);
+        keyspace.Changes.Value = changes;
+        return lastAppliedTimestampMs;
+    }
+
+    private static void ReadDatabase(BinaryReader input, Database db)
+    {
+        int slotLength = ReadCount(input);
+        int freeCount = ReadCount(input);
+        if (freeCount > slotLength) throw new InvalidDataException("more free slots than slots");
+        int[] free = new int[freeCount];
+        for (int i = 0; i < freeCount; i++) free[i] = input.ReadInt32();
+        db.BeginRestore(slotLength, free, input.ReadInt64());
+
+        int entries = ReadCount(input);
+        for (int i = 0; i < entries; i++)
+        {
+            int slot = input.ReadInt32();
+            byte[] key = ReadBytes(input);
+            byte[] value = ReadBytes(input);
+            var entry = new CacheEntry(value, input.ReadInt64()) { Version = input.ReadInt64() };
+            db.RestoreEntry(slot, key, entry);
+        }
+
+        int pairs = ReadCount(input);
+        for (int i = 0; i < pairs; i++)
+        {
+            byte[] key = ReadBytes(input);
+            long version = input.ReadInt64();
+            db.Tombstones.RestorePair(key, version, current: input.ReadBoolean());
+        }
+    }
+
+    private static void WriteBytes(BinaryWriter output, byte[] bytes)
+    {
+        output.Write(bytes.Length);
+        output.Write(bytes);
+    }
+
+    private static byte[] ReadBytes(BinaryReader input)
+    {
+        int length = ReadCount(input);
+        byte[] bytes = input.ReadBytes(length);
+        if (bytes.Length != length) throw new InvalidDataException("truncated snapshot");
+        return bytes;
+    }
+
+    private static int ReadCount(BinaryReader input)
+    {
+        int count = input.ReadInt32();
+        if (count < 0) throw new InvalidDataException("negative count in snapshot");
+        return count;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Paxuby.Consensus;
+
+/// <summary>
+/// Everything that must survive a crash, and all a replica is rebuilt from on restart: the
+/// promised ballot, the accepted entry of each slot with its ballot, and the commit index.
+/// Storage applies <see cref="PersistRecords"/> to it in order; recovery hands it back to
+/// <see cref="Replica"/>'s constructor. Nothing else survives a crash.
+/// </summary>
+public sealed class DurableState
+{
+    public Ballot PromisedBallot { get; set; }
+
+    /// <summary>Every slot up to it is decided with the value in <see cref="Entries"/>.</summary>
+    public long CommitIndex { get; set; }
+
+    /// <summary>Accepted entries by slot; a later record for a slot replaces the earlier one.</summary>
+    public SortedDictionary<long, LogEntry> Entries { get; } = new();
+
+    // snapshot transfer: once snapshots exist, entries up to the snapshot's slot are dropped here
+    // and the snapshot's slot becomes the floor below which a replica never asks for entries.
+
+    /// <summary>Applies one Ready's records in the order a write-ahead log replays them.</summary>
+    public void Apply(PersistRecords records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var entry in records.Entries)
+        {
+            Entries[entry.Slot] = entry;
+        }
+        // The replica asserts that these never go down; storage records what it is given.
+        if (records.PromisedBallot is { } promised)
+        {
+            PromisedBallot = promised;
+        }
+        if (records.CommitIndex is { } commitIndex)
+        {
+            CommitIndex = commitIndex;
+        }
+    }
+
+    public DurableState Clone()
+    {
+        var copy = new DurableState { PromisedBallot = PromisedBallot, CommitIndex = CommitIndex };
+        foreach (var (slot, entry) in Entries)
+        {
+            copy.Entries[slot] = entry;
+        }
+        return copy;
+    }
+}
+
+/// <summary>
+/// The durable changes of one <see cref="Ready"/>. Write them in this order: entries, then the
+/// promised ballot, then the commit index (a commit index never survives without the entries it covers).
+/// </summary>
+public sealed class PersistRecords
+{
+    public static readonly PersistRecords Empty = new(Array.Empty<LogEntry>(), null, null);
+
+    public PersistRecords(IReadOnlyList<LogEntry> entries, Ballot? promisedBallot, long? commitIndex)
+    {
+        Entries = entries;
+        PromisedBallot = promisedBallot;
+        CommitIndex = commitIndex;
+    }
+
+    /// <summary>Accepted entries (a slot may appear twice: the later one wins).</summary>
+    public IReadOnlyList<LogEntry> Entries { get; }
+
+    /// <summary>The new promised ballot, when it changed.</summary>
+    public Ballot? PromisedBallot { get; }
+
+    /// <summary>The new commit index, when it changed.</summary>
+    public long? CommitIndex { get; }
+
+    public bool IsEmpty => Entries.Count == 0 && PromisedBallot is null && CommitIndex is null;
+}

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Paxuby.Consensus;
+
+public enum ApplyOutcome : byte
+{
+    /// <summary>First time: the state machine applied it.</summary>
+    Applied = 1,
+
+    /// <summary>A retry of the client's last command: not applied again; the first reply is returned.</summary>
+    Duplicate = 2,
+
+    /// <summary>Older than the client's last command: not applied; its reply is gone (the client moved on).</summary>
+    Stale = 3,
+}
+
+/// <summary>The outcome of one decided command.</summary>
+public readonly record struct AppliedCommand(Command Command, ApplyOutcome Outcome, byte[]? Reply);
+
+/// <summary>
+/// Applies decided batches to an <see cref="IStateMachine"/> exactly once per (client id, sequence):
+/// a command forwarded again after a leader change is decided twice but applied once, and the
+/// retry gets the first reply. Deterministic: the table is a function of the applied prefix, and
+/// it is written into the snapshot ahead of the inner state machine's.
+/// </summary>
+public sealed class ExactlyOnceApplier
+{
+    private const int SnapshotVersion = 1;
+
+    private readonly IStateMachine inner;
+    private readonly Dictionary<long, (long Sequence, byte[] Reply)> lastByClient = new();
+    private readonly ArrayBufferWriter<byte> replyBuffer = new();
+
+    public ExactlyOnceApplier(IStateMachine inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        this.inner = inner;
+    }
+
+    public long AppliedSlot { get; private set; }
+
+    /// <summary>The state machine's clock: the newest batch timestamp applied (never goes back).</summary>
+    public long LastTimestampMs { get; private set; }
+
+    public int ClientCount => lastByClient.Count;
+
+    /// <summary>Applies the next decided slot; <paramref name="results"/> receives one outcome per command.</summary>
+    public void Apply(DecidedSlot decided, List<AppliedCommand>? results = null)
+    {
+        Invariant.Require(decided.Slot == AppliedSlot + 1, "slots are applied once each, in order");
+        // The leader already keeps batch timestamps monotonic; clamping keeps the contract even so.
+        LastTimestampMs = Math.Max(LastTimestampMs, decided.Batch.TimestampMs);
+        foreach (var command in decided.Batch.Commands)
+        {
+            var result = ApplyCommand(command);
+            results?.Add(result);
+        }
+        AppliedSlot = decided.Slot;
+    }
+
+    /// <summary>Serves a read against the applied state, never with a clock behind the applied one.</summary>
+    public void Read(long nowMs, ReadOnlySpan<byte> command, IBufferWriter<byte> reply) =>
+        inner.Read(Math.Max(nowMs, LastTimestampMs), command, reply);
+
+    private AppliedCommand ApplyCommand(Command command)
+    {
+        if (lastByClient.TryGetValue(command.ClientId, out var last))
+        {
+            if (command.Sequence == last.Sequence)
+            {
+                return new AppliedCommand(command, ApplyOutcome.Duplicate, last.Reply);
+            }
+            if (command.Sequence < last.Sequence)
+            {
+                return new AppliedCommand(command, ApplyOutcome.Stale, null);
+            }
+        }
+        replyBuffer.Clear();
+        inner.Apply(LastTimestampMs, command.Payload, replyBuffer);
+        var reply = replyBuffer.WrittenSpan.ToArray();
+        lastByClient[command.ClientId] = (command.Sequence, reply);
+        return new AppliedCommand(command, ApplyOutcome.Applied, reply);
+    }
+
+    /// <summary>Writes slot, clock and the client table (sorted by client id), then the inner snapshot.</summary>
+    public void Snapshot(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        Span<byte> header = stackalloc byte[4 + 8 + 8 + 4];
+        BinaryPrimitives.WriteInt32LittleEndian(header, SnapshotVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(header[4..], AppliedSlot);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], LastTimestampMs);
+        BinaryPrimitives.WriteInt32LittleEndian(header[20..], lastByClient.Count);
+        destination.Write(header);
+        Span<byte> row = stackalloc byte[8 + 8 + 4];
+        foreach (var clientId in lastByClient.Keys.Order())
+        {
+            var (sequence, reply) = lastByClient[clientId];
+            BinaryPrimitives.WriteInt64LittleEndian(row, clientId);
+            BinaryPrimitives.WriteInt64LittleEndian(row[8..], sequence);
+            BinaryPrimitives.WriteInt32LittleEndian(row[16..], reply.Length);
+            destination.Write(row);
+            destination.Write(reply);
+        }
+        inner.Snapshot(destination);
+    }
+
+    public void Restore(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Span<byte> header = stackalloc byte[4 + 8 + 8 + 4];
+        source.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32LittleEndian(header) != SnapshotVersion)
+        {
+            throw new InvalidDataException("unknown exactly-once snapshot version");
+        }
+        var appliedSlot = BinaryPrimitives.ReadInt64LittleEndian(header[4..]);
+        var lastTimestampMs = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+        if (count < 0)
+        {
+            throw new InvalidDataException("negative client count in snapshot");
+        }
+        var table = new Dictionary<long, (long, byte[])>(count);
+        Span<byte> row = stackalloc byte[8 + 8 + 4];
+        for (var i = 0; i < count; i++)
+        {
+            source.ReadExactly(row);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(row[16..]);
+            if (length < 0)
+            {
+                throw new InvalidDataException("negative reply length in snapshot");
+            }
+            var reply = new byte[length];
+            source.ReadExactly(reply);
+            table[BinaryPrimitives.ReadInt64LittleEndian(row)] = (BinaryPrimitives.ReadInt64LittleEndian(row[8..]), reply);
+        }
+        inner.Restore(source);
+        lastByClient.Clear();
+        foreach (var (clientId, last) in table)
+        {
+            lastByClient[clientId] = last;
+        }
+        AppliedSlot = appliedSlot;
+        LastTimestampMs = lastTimestampMs;
+    }
+}

@@ -1,0 +1,82 @@
+namespace Paxuby.Consensus;
+
+/// <summary>
+/// Everything a <see cref="Replica"/> asks its driver to do, taken with <see cref="Replica.GetReady"/>
+/// and acknowledged with <see cref="Replica.Advance"/>. The driver's loop:
+/// <list type="number">
+/// <item>send <see cref="EagerMessages"/> (at once, or while writing);</item>
+/// <item>write <see cref="Persist"/> and make it durable (fsync);</item>
+/// <item>send <see cref="Messages"/>;</item>
+/// <item>apply <see cref="Decided"/> in order; serve each of <see cref="Reads"/> once the state
+///   machine has applied its slot; answer <see cref="FailedReads"/> with a retry/redirect;</item>
+/// <item>call <see cref="Replica.Advance"/> with this Ready.</item>
+/// </list>
+/// The rules: everything in <see cref="Persist"/> must be durable before any message in
+/// <see cref="Messages"/> is sent (a promise or an accepted value is on disk before the message that
+/// reveals it); decided slots are applied once each, in slot order, with no gaps. Step, Tick,
+/// Propose and Read may be called between GetReady and Advance; GetReady may not.
+/// </summary>
+public sealed class Ready
+{
+    internal Ready(
+        PersistRecords persist,
+        IReadOnlyList<Message> eagerMessages,
+        IReadOnlyList<Message> messages,
+        IReadOnlyList<DecidedSlot> decided,
+        IReadOnlyList<ReadState> reads,
+        IReadOnlyList<long> failedReads,
+        IReadOnlyList<Command> droppedProposals,
+        RoleState? roleChange)
+    {
+        Persist = persist;
+        EagerMessages = eagerMessages;
+        Messages = messages;
+        Decided = decided;
+        Reads = reads;
+        FailedReads = failedReads;
+        DroppedProposals = droppedProposals;
+        RoleChange = roleChange;
+    }
+
+    /// <summary>Durable changes: promised ballot, accepted entries, commit index.</summary>
+    public PersistRecords Persist { get; }
+
+    /// <summary>
+    /// Messages that reveal nothing in <see cref="Persist"/> (the leader's Accepts, Prepares,
+    /// heartbeats, catch-up): they may go before or while Persist is written, which is how the
+    /// leader's own log write overlaps the Accept round trip. The leader counts its own vote only
+    /// after <see cref="Replica.Advance"/>, i.e. once its write is durable.
+    /// </summary>
+    public IReadOnlyList<Message> EagerMessages { get; }
+
+    /// <summary>Messages to send only after <see cref="Persist"/> is durable (Promise, Accepted, acks).</summary>
+    public IReadOnlyList<Message> Messages { get; }
+
+    /// <summary>Decided slots to apply, consecutive, starting right after the last applied slot.</summary>
+    public IReadOnlyList<DecidedSlot> Decided { get; }
+
+    /// <summary>Reads that may be served once the state machine has applied <see cref="ReadState.Slot"/>.</summary>
+    public IReadOnlyList<ReadState> Reads { get; }
+
+    /// <summary>Reads that this replica cannot serve (it lost leadership): retry or redirect them.</summary>
+    public IReadOnlyList<long> FailedReads { get; }
+
+    /// <summary>
+    /// Queued commands that will never be proposed here (leadership was lost before they left the
+    /// queue): answer them with a redirect. Commands already in a batch are not listed: they may still be decided.
+    /// </summary>
+    public IReadOnlyList<Command> DroppedProposals { get; }
+
+    /// <summary>The new role/leader when it changed since the previous Ready.</summary>
+    public RoleState? RoleChange { get; }
+
+    public bool IsEmpty =>
+        Persist.IsEmpty && EagerMessages.Count == 0 && Messages.Count == 0 && Decided.Count == 0
+        && Reads.Count == 0 && FailedReads.Count == 0 && DroppedProposals.Count == 0 && RoleChange is null;
+}
+
+/// <summary>A decided slot and its value.</summary>
+public readonly record struct DecidedSlot(long Slot, Batch Batch);
+
+/// <summary>A read that may be served after the state machine has applied <paramref name="Slot"/>.</summary>
+public readonly record struct ReadState(long ReadId, long Slot);

@@ -1,0 +1,1006 @@
+namespace Paxuby.Consensus;
+
+public enum ProposeStatus : byte
+{
+    /// <summary>Queued; it goes out in the next batch the window allows.</summary>
+    Accepted = 1,
+
+    /// <summary>This replica is not the leader: redirect to <see cref="Replica.LeaderId"/>.</summary>
+    NotLeader = 2,
+
+    /// <summary>The proposal queue is full: back off and retry.</summary>
+    Busy = 3,
+
+    /// <summary>The command alone exceeds the batch byte limit.</summary>
+    TooLarge = 4,
+}
+
+public enum ReadStatus : byte
+{
+    /// <summary>The read appears in a later <see cref="Ready.Reads"/> or <see cref="Ready.FailedReads"/>.</summary>
+    Pending = 1,
+
+    NotLeader = 2,
+
+    Busy = 3,
+}
+
+/// <summary>
+/// One Multi-Paxos replica (acceptor, learner, and proposer when leader) as a pure, single-threaded
+/// state machine: input through <see cref="Step"/>, <see cref="Tick"/>, <see cref="Propose"/> and
+/// <see cref="Read"/>; output through <see cref="GetReady"/> / <see cref="Advance"/>. No I/O, no
+/// clock, no threads; randomness only from the <see cref="Random"/> it is given.
+/// Invariants, checked on every change: applied ≤ committed; every slot up to the commit index is
+/// decided; a decided slot's value never changes; the promised ballot never goes down; an accepted
+/// ballot never exceeds the promise it was accepted under.
+/// </summary>
+public sealed class Replica
+{
+    private const int LearnScanLimitSlots = 4096;
+
+    private sealed class SlotState(Ballot ballot, Batch batch)
+    {
+        public Ballot Ballot { get; set; } = ballot;
+        public Batch Batch { get; set; } = batch;
+        public bool Decided { get; set; }
+    }
+
+    private sealed class InFlightSlot(Batch batch, long sentTick)
+    {
+        public Batch Batch { get; } = batch;
+        public ulong Votes { get; set; }
+        public long SentTick { get; set; } = sentTick;
+    }
+
+    private enum SelfVoteKind : byte { Promise, Accepted }
+
+    private readonly record struct SelfVote(SelfVoteKind Kind, Ballot Ballot, long Slot);
+
+    private readonly ReplicaOptions options;
+    private readonly TestFaults faults;
+    private readonly Random random;
+    private readonly int id;
+    private readonly int[] peers;
+    private readonly PeerProgress[] progress = new PeerProgress[ReplicaOptions.MaxReplicaId + 1];
+
+    // Acceptor and learner state. The log mirrors durable state plus what is being written.
+    private readonly Dictionary<long, SlotState> log = new();
+    private Ballot promised;
+    private long commitIndex;
+    private long appliedIndex;
+    private long maxSlot;
+    private long maxKnownTimestampMs;
+    private Ballot learnBallot;
+    private long learnedThrough;
+    private Ballot leaseGrantedTo;
+    private long leaseGrantedUntilTick;
+
+    // Time and roles.
+    private long now;
+    private Role role = Role.Follower;
+    private int leaderId = -1;
+    private Ballot ballot;
+    private long highestSeenRound;
+    private int electionElapsedTicks;
+    private int electionTimeoutTicks;
+
+    // Candidate.
+    private ulong promiseVotes;
+    private readonly Dictionary<long, LogEntry> promisedEntries = new();
+
+    // Leader.
+    private readonly Dictionary<long, InFlightSlot> inFlight = new();
+    private long nextSlot = 1;
+    private long ownBallotFirstSlot;
+    private long lastBatchTimestampMs;
+    private readonly Queue<Command> pendingCommands = new();
+    private long pendingBytes;
+    private List<long> readsWaitingForBatch = new();
+    private readonly Dictionary<long, List<long>> readsBySlot = new();
+    private int pendingReadCount;
+
+    // Outbox for the next Ready.
+    private List<LogEntry> persistEntries = new();
+    private bool promiseDirty;
+    private bool commitDirty;
+    private bool roleDirty;
+    private List<Message> eagerMessages = new();
+    private List<Message> messages = new();
+    private List<ReadState> reads = new();
+    private List<long> failedReads = new();
+    private List<Command> droppedProposals = new();
+    private List<SelfVote> selfVotes = new();
+
+    // The Ready handed out and not yet advanced, and the own votes that wait for its persist.
+    private Ready? inFlightReady;
+    private List<SelfVote> inFlightSelfVotes = new();
+
+    /// <summary>
+    /// Rebuilds a replica from what survived on disk. <paramref name="appliedSlot"/> is the slot the
+    /// state machine has already applied (from its snapshot; 0 when it starts empty).
+    /// </summary>
+    public Replica(ReplicaOptions options, DurableState recovered, Random random, long appliedSlot = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(recovered);
+        ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
+        this.options = options;
+        this.random = random;
+        faults = options.Faults;
+        id = options.ReplicaId;
+        peers = options.ReplicaIds.Where(r => r != id).Order().ToArray();
+        foreach (var peer in peers)
+        {
+            progress[peer] = new PeerProgress();
+        }
+
+        if (!faults.ForgetDurableStateOnRestart)
+        {
+            promised = faults.ForgetPromiseOnRestart ? Ballot.Zero : recovered.PromisedBallot;
+            foreach (var (slot, entry) in recovered.Entries)
+            {
+                log[slot] = new SlotState(entry.Ballot, entry.Batch);
+                maxSlot = Math.Max(maxSlot, slot);
+                maxKnownTimestampMs = Math.Max(maxKnownTimestampMs, entry.Batch.TimestampMs);
+            }
+            // snapshot transfer: with compaction the decided prefix starts at the snapshot's slot.
+            for (long slot = 1; slot <= recovered.CommitIndex; slot++)
+            {
+                if (!log.TryGetValue(slot, out var state))
+                {
+                    Invariant.Fail("recovered log holds every committed slot");
+                }
+                state.Decided = true;
+            }
+            commitIndex = recovered.CommitIndex;
+        }
+        Invariant.Require(appliedSlot >= 0 && appliedSlot <= commitIndex, "applied <= committed on recovery");
+        appliedIndex = appliedSlot;
+        highestSeenRound = promised.Round;
+        // Leases granted before the crash died with memory: promise nobody for a whole lease.
+        leaseGrantedTo = Ballot.Zero;
+        leaseGrantedUntilTick = options.LeaseTicks;
+        roleDirty = true;
+        ResetElectionTimer();
+    }
+
+    public int Id => id;
+
+    public Role Role => role;
+
+    /// <summary>The leader this replica follows (itself when leader); -1 when unknown.</summary>
+    public int LeaderId => leaderId;
+
+    public Ballot PromisedBallot => promised;
+
+    public long CommitIndex => commitIndex;
+
+    public long AppliedIndex => appliedIndex;
+
+    public long CurrentTick => now;
+
+    public int PendingProposalCount => pendingCommands.Count;
+
+    /// <summary>True when this leader may serve reads locally now (majority of leases, own ballot committed).</summary>
+    public bool CanServeLocalReads => role == Role.Leader && commitIndex >= ownBallotFirstSlot && HoldsLeaseMajority();
+
+    /// <summary>True when <see cref="GetReady"/> has something to hand out (false while a Ready awaits Advance).</summary>
+    public bool HasReady =>
+        inFlightReady is null
+        && (persistEntries.Count > 0 || promiseDirty || commitDirty || roleDirty
+            || eagerMessages.Count > 0 || messages.Count > 0 || appliedIndex < commitIndex
+            || reads.Count > 0 || failedReads.Count > 0 || droppedProposals.Count > 0 || selfVotes.Count > 0
+            || CanProposeBatch());
+
+    // ---------------------------------------------------------------- inputs
+
+    /// <summary>Handles one message from a peer. Unknown senders and types are ignored.</summary>
+    public void Step(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Invariant.Require(message.To == id, "message addressed to this replica");
+        if (message.From == id || message.From < 0 || message.From > ReplicaOptions.MaxReplicaId || progress[message.From] is null)
+        {
+            return;
+        }
+        highestSeenRound = Math.Max(highestSeenRound, message.Ballot.Round);
+        switch (message.Type)
+        {
+            case MessageType.Prepare: OnPrepare(message); break;
+            case MessageType.Promise: OnPromise(message); break;
+            case MessageType.Accept: OnAccept(message); break;
+            case MessageType.Accepted: OnAccepted(message); break;
+            case MessageType.Heartbeat: OnHeartbeat(message); break;
+            case MessageType.HeartbeatAck: OnHeartbeatAck(message); break;
+            case MessageType.Nack: OnNack(message); break;
+            case MessageType.CatchUp: OnCatchUp(message); break;
+            default: break;
+        }
+        CheckInvariants();
+    }
+
+    /// <summary>Advances time by one tick: heartbeats, resends and quorum checks, or election timeouts.</summary>
+    public void Tick()
+    {
+        now++;
+        if (role == Role.Leader)
+        {
+            TickLeader();
+        }
+        else
+        {
+            electionElapsedTicks++;
+            // A lease this replica granted to someone else still binds it: wait it out.
+            if (electionElapsedTicks >= electionTimeoutTicks && !LeaseBlocks(Ballot.Zero))
+            {
+                Campaign();
+            }
+        }
+        CheckInvariants();
+    }
+
+    /// <summary>Queues a command for the next batch (leader only, bounded).</summary>
+    public ProposeStatus Propose(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (role != Role.Leader)
+        {
+            return ProposeStatus.NotLeader;
+        }
+        if (command.SizeBytes > options.MaxBatchBytes)
+        {
+            return ProposeStatus.TooLarge;
+        }
+        if (pendingCommands.Count >= options.MaxPendingCommands || pendingBytes + command.SizeBytes > options.MaxPendingBytes)
+        {
+            return ProposeStatus.Busy;
+        }
+        pendingCommands.Enqueue(command);
+        pendingBytes += command.SizeBytes;
+        return ProposeStatus.Accepted;
+    }
+
+    /// <summary>
+    /// Asks to serve a read. While the leader holds a majority of leases and has committed an entry
+    /// of its own ballot it answers at once with the current commit index; otherwise the read rides
+    /// on the next batch and is answered once that batch is decided as proposed.
+    /// </summary>
+    public ReadStatus Read(long readId)
+    {
+        if (role != Role.Leader)
+        {
+            return ReadStatus.NotLeader;
+        }
+        if (pendingReadCount + reads.Count >= options.MaxPendingReads)
+        {
+            return ReadStatus.Busy;
+        }
+        var localReadAllowed = commitIndex >= ownBallotFirstSlot && (faults.ReadWithoutLease || HoldsLeaseMajority());
+        if (localReadAllowed)
+        {
+            reads.Add(new ReadState(readId, commitIndex));
+        }
+        else
+        {
+            readsWaitingForBatch.Add(readId);
+            pendingReadCount++;
+        }
+        return ReadStatus.Pending;
+    }
+
+    // ---------------------------------------------------------------- Ready
+
+    /// <summary>Takes everything to do; see <see cref="Ready"/> for the order and the rules.</summary>
+    public Ready GetReady()
+    {
+        Invariant.Require(inFlightReady is null, "Advance the previous Ready before the next GetReady");
+        ProposeBatches();
+
+        var decided = new List<DecidedSlot>();
+        var last = Math.Min(commitIndex, appliedIndex + options.MaxDecidedPerReady);
+        for (var slot = appliedIndex + 1; slot <= last; slot++)
+        {
+            var state = log[slot];
+            Invariant.Require(state.Decided, "slots up to the commit index are decided");
+            decided.Add(new DecidedSlot(slot, state.Batch));
+        }
+
+        var persist = persistEntries.Count == 0 && !promiseDirty && !commitDirty
+            ? PersistRecords.Empty
+            : new PersistRecords(persistEntries, promiseDirty ? promised : null, commitDirty ? commitIndex : null);
+        var ready = new Ready(persist, eagerMessages, messages, decided, reads, failedReads, droppedProposals,
+            roleDirty ? new RoleState(role, leaderId, promised) : null);
+
+        persistEntries = new();
+        promiseDirty = false;
+        commitDirty = false;
+        roleDirty = false;
+        eagerMessages = new();
+        messages = new();
+        reads = new();
+        failedReads = new();
+        droppedProposals = new();
+        inFlightSelfVotes = selfVotes;
+        selfVotes = new();
+        inFlightReady = ready;
+        return ready;
+    }
+
+    /// <summary>
+    /// Acknowledges that <paramref name="ready"/> was handled: Persist durable, messages sent,
+    /// Decided applied. Only now do the replica's own votes in it count.
+    /// </summary>
+    public void Advance(Ready ready)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        Invariant.Require(ReferenceEquals(ready, inFlightReady), "Advance takes the Ready from the last GetReady");
+        if (ready.Decided.Count > 0)
+        {
+            Invariant.Require(ready.Decided[0].Slot == appliedIndex + 1, "decided slots are applied in order, once");
+            appliedIndex = ready.Decided[^1].Slot;
+        }
+        inFlightReady = null;
+        var votes = inFlightSelfVotes;
+        inFlightSelfVotes = new();
+        foreach (var vote in votes)
+        {
+            OnSelfVote(vote);
+        }
+        CheckInvariants();
+    }
+
+    // ---------------------------------------------------------------- acceptor
+
+    private void OnPrepare(Message m)
+    {
+        if (m.Ballot < promised)
+        {
+            SendNack(m);
+            return;
+        }
+        if (m.Ballot > promised)
+        {
+            if (LeaseBlocks(m.Ballot))
+            {
+                return; // the candidate retries after its timeout, when the lease may have run out
+            }
+            PromiseBallot(m.Ballot, leader: -1);
+        }
+        GrantLease(m.Ballot);
+        electionElapsedTicks = 0;
+        var entries = new List<LogEntry>();
+        for (var slot = m.CommitIndex + 1; slot <= maxSlot; slot++)
+        {
+            if (log.TryGetValue(slot, out var state))
+            {
+                entries.Add(new LogEntry(slot, state.Ballot, state.Batch));
+            }
+        }
+        messages.Add(new Message
+        {
+            Type = MessageType.Promise, From = id, To = m.From, Ballot = m.Ballot, CommitIndex = commitIndex,
+            RequestTick = m.RequestTick, Entries = entries,
+        });
+    }
+
+    private void OnAccept(Message m)
+    {
+        if (m.Batch is null || m.Slot < 1)
+        {
+            return;
+        }
+        if (m.Ballot < promised)
+        {
+            SendNack(m);
+            return;
+        }
+        FollowLeader(m);
+        var accepted = AcceptValue(m.Slot, m.Ballot, m.Batch);
+        LearnCommit(m.CommitIndex, m.Ballot);
+        if (accepted)
+        {
+            GrantLease(m.Ballot);
+            messages.Add(new Message
+            {
+                Type = MessageType.Accepted, From = id, To = m.From, Ballot = m.Ballot, Slot = m.Slot,
+                CommitIndex = commitIndex, EchoCommitIndex = m.CommitIndex, RequestTick = m.RequestTick,
+            });
+        }
+    }
+
+    private void OnHeartbeat(Message m)
+    {
+        if (m.Ballot < promised)
+        {
+            SendNack(m);
+            return;
+        }
+        FollowLeader(m);
+        LearnCommit(m.CommitIndex, m.Ballot);
+        SendHeartbeatAck(m);
+    }
+
+    private void OnCatchUp(Message m)
+    {
+        foreach (var entry in m.Entries)
+        {
+            if (log.TryGetValue(entry.Slot, out var state))
+            {
+                if (state.Decided)
+                {
+                    Invariant.Require(state.Batch.Id == entry.Batch.Id, "a decided slot never changes value");
+                    continue;
+                }
+                // Never lower an accepted ballot: a promise quorum must still see the choosing ballot.
+                state.Ballot = Ballot.Max(state.Ballot, entry.Ballot);
+                state.Batch = entry.Batch;
+            }
+            else
+            {
+                state = new SlotState(entry.Ballot, entry.Batch);
+                log[entry.Slot] = state;
+            }
+            state.Decided = true;
+            Persist(entry.Slot, state);
+        }
+        AdvanceCommit();
+        if (m.Ballot == promised && role == Role.Follower)
+        {
+            FollowLeader(m);
+            SendHeartbeatAck(m);
+        }
+    }
+
+    private void FollowLeader(Message m)
+    {
+        if (m.Ballot > promised)
+        {
+            PromiseBallot(m.Ballot, m.From);
+        }
+        else if (leaderId != m.From)
+        {
+            leaderId = m.From;
+            roleDirty = true;
+        }
+        electionElapsedTicks = 0;
+    }
+
+    private void SendHeartbeatAck(Message m)
+    {
+        GrantLease(m.Ballot);
+        messages.Add(new Message
+        {
+            Type = MessageType.HeartbeatAck, From = id, To = m.From, Ballot = m.Ballot, CommitIndex = commitIndex,
+            EchoCommitIndex = m.CommitIndex, RequestTick = m.RequestTick,
+        });
+    }
+
+    private void SendNack(Message m) =>
+        messages.Add(new Message { Type = MessageType.Nack, From = id, To = m.From, Ballot = promised, CommitIndex = commitIndex });
+
+    private void PromiseBallot(Ballot newBallot, int leader)
+    {
+        Invariant.Require(newBallot > promised, "the promised ballot only goes up");
+        promised = newBallot;
+        promiseDirty = true;
+        if (role != Role.Follower)
+        {
+            BecomeFollower(leader);
+        }
+        else if (leaderId != leader)
+        {
+            leaderId = leader;
+            roleDirty = true;
+        }
+    }
+
+    /// <summary>Accepts (ballot, batch) for a slot; false when the slot is decided with another value.</summary>
+    private bool AcceptValue(long slot, Ballot acceptBallot, Batch batch)
+    {
+        if (log.TryGetValue(slot, out var state))
+        {
+            if (state.Decided)
+            {
+                // Voting for another value in a decided slot could let a stale ballot gather a
+                // false majority; the same value may take the higher ballot.
+                if (state.Batch.Id != batch.Id)
+                {
+                    return false;
+                }
+                if (acceptBallot > state.Ballot)
+                {
+                    state.Ballot = acceptBallot;
+                    Persist(slot, state);
+                }
+                return true;
+            }
+            Invariant.Require(acceptBallot >= state.Ballot, "an acceptor never accepts below what it accepted");
+            if (acceptBallot == state.Ballot && state.Batch.Id == batch.Id)
+            {
+                return true; // a resend; already persisted by an earlier Ready
+            }
+            Invariant.Require(acceptBallot != state.Ballot, "one value per slot per ballot");
+            state.Ballot = acceptBallot;
+            state.Batch = batch;
+        }
+        else
+        {
+            state = new SlotState(acceptBallot, batch);
+            log[slot] = state;
+        }
+        if (acceptBallot == learnBallot && slot <= learnedThrough)
+        {
+            state.Decided = true; // its leader already said this slot is decided
+        }
+        Persist(slot, state);
+        return true;
+    }
+
+    private void Persist(long slot, SlotState state)
+    {
+        persistEntries.Add(new LogEntry(slot, state.Ballot, state.Batch));
+        maxSlot = Math.Max(maxSlot, slot);
+        maxKnownTimestampMs = Math.Max(maxKnownTimestampMs, state.Batch.TimestampMs);
+    }
+
+    /// <summary>
+    /// The leader of <paramref name="leaderBallot"/> says slots up to <paramref name="leaderCommitIndex"/>
+    /// are decided. Its value for a slot is the one it proposed under its ballot, so an entry
+    /// accepted under that same ballot is the decided one; anything else waits for catch-up.
+    /// </summary>
+    private void LearnCommit(long leaderCommitIndex, Ballot leaderBallot)
+    {
+        // Scan each slot once per leader: later Accepts at or below the scanned point are marked
+        // decided as they arrive (AcceptValue), so a follower stuck on a gap does not rescan.
+        if (leaderBallot != learnBallot)
+        {
+            learnBallot = leaderBallot;
+            learnedThrough = commitIndex;
+        }
+        var from = Math.Max(commitIndex, learnedThrough) + 1;
+        var last = Math.Min(leaderCommitIndex, from + LearnScanLimitSlots);
+        for (var slot = from; slot <= last; slot++)
+        {
+            if (log.TryGetValue(slot, out var state) && !state.Decided && state.Ballot == leaderBallot)
+            {
+                state.Decided = true;
+            }
+        }
+        learnedThrough = Math.Max(learnedThrough, last);
+        AdvanceCommit();
+    }
+
+    private void AdvanceCommit()
+    {
+        var before = commitIndex;
+        while (log.TryGetValue(commitIndex + 1, out var state) && state.Decided)
+        {
+            commitIndex++;
+        }
+        if (commitIndex == before)
+        {
+            return;
+        }
+        commitDirty = true;
+        if (role == Role.Leader)
+        {
+            AnswerLogReads(before + 1, commitIndex);
+        }
+    }
+
+    private bool LeaseBlocks(Ballot candidate) => now < leaseGrantedUntilTick && leaseGrantedTo != candidate;
+
+    private void GrantLease(Ballot holder)
+    {
+        leaseGrantedTo = holder;
+        leaseGrantedUntilTick = now + options.LeaseTicks;
+    }
+
+    // ---------------------------------------------------------------- candidate
+
+    private void Campaign()
+    {
+        ballot = new Ballot(Math.Max(promised.Round, highestSeenRound) + 1, id);
+        promised = ballot;
+        promiseDirty = true;
+        role = Role.Candidate;
+        leaderId = -1;
+        roleDirty = true;
+        promiseVotes = 0;
+        promisedEntries.Clear();
+        foreach (var peer in peers)
+        {
+            progress[peer] = new PeerProgress { LastHeardTick = now, LastSentTick = now };
+            eagerMessages.Add(new Message
+            {
+                Type = MessageType.Prepare, From = id, To = peer, Ballot = ballot, CommitIndex = commitIndex, RequestTick = now,
+            });
+        }
+        GrantLease(ballot);
+        ResetElectionTimer();
+        selfVotes.Add(new SelfVote(SelfVoteKind.Promise, ballot, 0));
+    }
+
+    private void OnPromise(Message m)
+    {
+        if (role != Role.Candidate || m.Ballot != ballot)
+        {
+            return;
+        }
+        NoteReply(m);
+        if ((promiseVotes & VoteMask.Of(m.From)) != 0)
+        {
+            return;
+        }
+        promiseVotes |= VoteMask.Of(m.From);
+        foreach (var entry in m.Entries)
+        {
+            if (!promisedEntries.TryGetValue(entry.Slot, out var current) || entry.Ballot > current.Ballot)
+            {
+                promisedEntries[entry.Slot] = entry;
+            }
+            maxKnownTimestampMs = Math.Max(maxKnownTimestampMs, entry.Batch.TimestampMs);
+        }
+        if (VoteMask.Count(promiseVotes) >= options.Majority)
+        {
+            BecomeLeader();
+        }
+    }
+
+    private void OnNack(Message m)
+    {
+        if (role != Role.Follower && m.Ballot > ballot)
+        {
+            BecomeFollower(-1);
+        }
+    }
+
+    private void OnSelfVote(SelfVote vote)
+    {
+        if (vote.Ballot != ballot)
+        {
+            return;
+        }
+        if (vote.Kind == SelfVoteKind.Promise && role == Role.Candidate)
+        {
+            promiseVotes |= VoteMask.Of(id);
+            if (VoteMask.Count(promiseVotes) >= options.Majority)
+            {
+                BecomeLeader();
+            }
+        }
+        else if (vote.Kind == SelfVoteKind.Accepted && role == Role.Leader && inFlight.TryGetValue(vote.Slot, out var slot))
+        {
+            slot.Votes |= VoteMask.Of(id);
+            TryDecide(vote.Slot, slot);
+        }
+    }
+
+    // ---------------------------------------------------------------- leader
+
+    /// <summary>
+    /// Phase 1 is done. Re-propose the highest-ballot value of every open slot, fill the gaps with
+    /// no-ops, and propose one no-op of this ballot after them: reads wait until it commits, since
+    /// only then is every value an earlier leader may have committed part of this leader's log.
+    /// </summary>
+    private void BecomeLeader()
+    {
+        role = Role.Leader;
+        leaderId = id;
+        roleDirty = true;
+        inFlight.Clear();
+        GrantLease(ballot);
+        lastBatchTimestampMs = maxKnownTimestampMs;
+        var top = maxSlot;
+        foreach (var slot in promisedEntries.Keys)
+        {
+            top = Math.Max(top, slot);
+        }
+        for (var slot = commitIndex + 1; slot <= top; slot++)
+        {
+            LogEntry? best = promisedEntries.GetValueOrDefault(slot);
+            if (log.TryGetValue(slot, out var own))
+            {
+                if (own.Decided)
+                {
+                    continue;
+                }
+                if (best is null || own.Ballot > best.Ballot)
+                {
+                    best = new LogEntry(slot, own.Ballot, own.Batch);
+                }
+            }
+            if (best is null && faults.SkipNoOpFillAndOwnBallotCommit)
+            {
+                continue;
+            }
+            ProposeAt(slot, best?.Batch ?? Batch.NoOp(new BatchId(ballot, slot), lastBatchTimestampMs));
+        }
+        promisedEntries.Clear();
+        if (faults.SkipNoOpFillAndOwnBallotCommit)
+        {
+            ownBallotFirstSlot = 0;
+            nextSlot = top + 1;
+        }
+        else
+        {
+            ownBallotFirstSlot = top + 1;
+            ProposeAt(top + 1, Batch.NoOp(new BatchId(ballot, top + 1), lastBatchTimestampMs));
+            nextSlot = top + 2;
+        }
+    }
+
+    private void BecomeFollower(int leader)
+    {
+        if (role == Role.Leader)
+        {
+            failedReads.AddRange(readsWaitingForBatch);
+            foreach (var slot in readsBySlot.Keys.Order())
+            {
+                failedReads.AddRange(readsBySlot[slot]);
+            }
+            readsWaitingForBatch = new();
+            readsBySlot.Clear();
+            pendingReadCount = 0;
+            droppedProposals.AddRange(pendingCommands);
+            pendingCommands.Clear();
+            pendingBytes = 0;
+            inFlight.Clear();
+        }
+        promiseVotes = 0;
+        promisedEntries.Clear();
+        role = Role.Follower;
+        leaderId = leader;
+        roleDirty = true;
+        ResetElectionTimer();
+    }
+
+    private void TickLeader()
+    {
+        GrantLease(ballot); // its own lease: it counts itself, so it must not promise anyone else
+        foreach (var peer in peers)
+        {
+            var p = progress[peer];
+            if (now - p.LastSentTick >= options.HeartbeatIntervalTicks)
+            {
+                p.LastSentTick = now;
+                eagerMessages.Add(new Message
+                {
+                    Type = MessageType.Heartbeat, From = id, To = peer, Ballot = ballot, CommitIndex = commitIndex, RequestTick = now,
+                });
+            }
+        }
+        for (var slot = commitIndex + 1; slot < nextSlot; slot++)
+        {
+            if (inFlight.TryGetValue(slot, out var f) && now - f.SentTick >= options.ResendTicks)
+            {
+                f.SentTick = now;
+                foreach (var peer in peers)
+                {
+                    if ((f.Votes & VoteMask.Of(peer)) == 0)
+                    {
+                        SendAccept(peer, slot, f.Batch);
+                    }
+                }
+            }
+        }
+        // A leader that has not heard from a majority for an election timeout steps down, so its
+        // clients go elsewhere instead of waiting on a minority.
+        if (!faults.ReadWithoutLease)
+        {
+            var heard = 1;
+            foreach (var peer in peers)
+            {
+                if (now - progress[peer].LastHeardTick < options.ElectionTimeoutTicks)
+                {
+                    heard++;
+                }
+            }
+            if (heard < options.Majority)
+            {
+                BecomeFollower(-1);
+            }
+        }
+    }
+
+    private bool CanProposeBatch() =>
+        role == Role.Leader && (pendingCommands.Count > 0 || readsWaitingForBatch.Count > 0) && SlotsInFlight() < options.WindowSlots;
+
+    private long SlotsInFlight() => nextSlot - 1 - commitIndex;
+
+    /// <summary>Cuts queued commands (and waiting reads) into batches while the window has room.</summary>
+    private void ProposeBatches()
+    {
+        while (CanProposeBatch())
+        {
+            var commands = new List<Command>();
+            var bytes = 0;
+            var timestampMs = lastBatchTimestampMs;
+            while (pendingCommands.Count > 0 && commands.Count < options.MaxBatchCommands)
+            {
+                var next = pendingCommands.Peek();
+                if (commands.Count > 0 && bytes + next.SizeBytes > options.MaxBatchBytes)
+                {
+                    break;
+                }
+                pendingCommands.Dequeue();
+                pendingBytes -= next.SizeBytes;
+                bytes += next.SizeBytes;
+                commands.Add(next);
+                timestampMs = Math.Max(timestampMs, next.TimestampMs);
+            }
+            lastBatchTimestampMs = timestampMs;
+            var slot = nextSlot++;
+            if (readsWaitingForBatch.Count > 0)
+            {
+                readsBySlot[slot] = readsWaitingForBatch;
+                readsWaitingForBatch = new();
+            }
+            ProposeAt(slot, new Batch(new BatchId(ballot, slot), timestampMs, commands));
+        }
+    }
+
+    /// <summary>Phase 2a: own log write (counted after Advance) in parallel with Accepts to every peer.</summary>
+    private void ProposeAt(long slot, Batch batch)
+    {
+        var accepted = AcceptValue(slot, ballot, batch);
+        Invariant.Require(accepted, "the leader proposes the decided value of a decided slot");
+        inFlight[slot] = new InFlightSlot(batch, now);
+        foreach (var peer in peers)
+        {
+            SendAccept(peer, slot, batch);
+        }
+        selfVotes.Add(new SelfVote(SelfVoteKind.Accepted, ballot, slot));
+    }
+
+    private void SendAccept(int peer, long slot, Batch batch)
+    {
+        progress[peer].LastSentTick = now;
+        eagerMessages.Add(new Message
+        {
+            Type = MessageType.Accept, From = id, To = peer, Ballot = ballot, Slot = slot, Batch = batch,
+            CommitIndex = commitIndex, RequestTick = now,
+        });
+    }
+
+    private void OnAccepted(Message m)
+    {
+        if (role != Role.Leader || m.Ballot != ballot)
+        {
+            return;
+        }
+        NoteReply(m);
+        if (inFlight.TryGetValue(m.Slot, out var slot))
+        {
+            slot.Votes |= VoteMask.Of(m.From);
+            TryDecide(m.Slot, slot);
+        }
+        MaybeSendCatchUp(m);
+    }
+
+    private void OnHeartbeatAck(Message m)
+    {
+        if (role != Role.Leader || m.Ballot != ballot)
+        {
+            return;
+        }
+        NoteReply(m);
+        MaybeSendCatchUp(m);
+    }
+
+    private void NoteReply(Message m)
+    {
+        var p = progress[m.From];
+        p.LastHeardTick = now;
+        p.LeaseRequestTick = Math.Max(p.LeaseRequestTick, m.RequestTick);
+        p.CommitIndex = Math.Max(p.CommitIndex, m.CommitIndex);
+    }
+
+    private int Phase2Quorum => faults.CommitOnMinority ? Math.Max(1, options.ReplicaIds.Count / 2) : options.Majority;
+
+    private void TryDecide(long slotNumber, InFlightSlot slot)
+    {
+        if (VoteMask.Count(slot.Votes) < Phase2Quorum)
+        {
+            return;
+        }
+        inFlight.Remove(slotNumber);
+        var state = log[slotNumber];
+        Invariant.Require(state.Batch.Id == slot.Batch.Id && state.Ballot == ballot, "the leader decides the value it proposed");
+        state.Decided = true;
+        AdvanceCommit();
+    }
+
+    /// <summary>A peer answered with a commit index below the one it was told: send it decided entries.</summary>
+    private void MaybeSendCatchUp(Message m)
+    {
+        if (m.CommitIndex >= m.EchoCommitIndex)
+        {
+            return;
+        }
+        var p = progress[m.From];
+        if (now - p.CatchUpSentTick < options.ResendTicks && m.CommitIndex < p.CatchUpSentThrough)
+        {
+            return; // the previous catch-up is still on its way
+        }
+        var from = m.CommitIndex + 1;
+        var to = Math.Min(commitIndex, m.CommitIndex + options.MaxCatchUpEntries);
+        if (to < from)
+        {
+            return;
+        }
+        var entries = new List<LogEntry>((int)(to - from + 1));
+        for (var slot = from; slot <= to; slot++)
+        {
+            // snapshot transfer: a slot compacted away would be sent as a snapshot instead.
+            var state = log[slot];
+            entries.Add(new LogEntry(slot, state.Ballot, state.Batch));
+        }
+        p.CatchUpSentTick = now;
+        p.CatchUpSentThrough = to;
+        p.LastSentTick = now;
+        eagerMessages.Add(new Message
+        {
+            Type = MessageType.CatchUp, From = id, To = m.From, Ballot = ballot, CommitIndex = commitIndex,
+            RequestTick = now, Entries = entries,
+        });
+    }
+
+    private bool HoldsLeaseMajority()
+    {
+        var holders = 1; // itself: it renews its own lease every tick
+        foreach (var peer in peers)
+        {
+            if (LeaseRule.Holds(progress[peer].LeaseRequestTick, now, options.LeaseTicks, options.LeaseDriftTicks))
+            {
+                holders++;
+            }
+        }
+        return holders >= options.Majority;
+    }
+
+    /// <summary>A read that rode on a batch may be served once that batch is decided as proposed.</summary>
+    private void AnswerLogReads(long fromSlot, long toSlot)
+    {
+        if (readsBySlot.Count == 0)
+        {
+            return;
+        }
+        for (var slot = fromSlot; slot <= toSlot; slot++)
+        {
+            if (!readsBySlot.Remove(slot, out var waiting))
+            {
+                continue;
+            }
+            pendingReadCount -= waiting.Count;
+            if (log[slot].Batch.Id == new BatchId(ballot, slot))
+            {
+                foreach (var readId in waiting)
+                {
+                    reads.Add(new ReadState(readId, slot));
+                }
+            }
+            else
+            {
+                failedReads.AddRange(waiting);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- common
+
+    private void ResetElectionTimer()
+    {
+        electionElapsedTicks = 0;
+        electionTimeoutTicks = options.ElectionTimeoutTicks + random.Next(options.ElectionTimeoutTicks);
+    }
+
+    private void CheckInvariants()
+    {
+        Invariant.Require(appliedIndex <= commitIndex, "applied <= committed");
+        Invariant.Require(role != Role.Leader || promised == ballot, "a leader's promise is its own ballot");
+        Invariant.Require(role != Role.Leader || nextSlot > commitIndex, "the leader proposes above the commit index");
+        Invariant.Require(pendingBytes >= 0 && pendingReadCount >= 0, "queue accounting");
+    }
+}

@@ -1,0 +1,30 @@
+using System.Buffers;
+
+namespace Paxuby.Server.Engine;
+
+/// <summary>
+/// Where a node sends what its clients ask: writes go through the replicated log, reads are
+/// served once they may be (lease or log). Replies are written into the caller's buffer before
+/// the returned task completes; calls from one session are made one at a time.
+/// </summary>
+public interface ICommandEngine
+{
+    /// <summary>Applies an encoded state-machine command in log order and writes its reply.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
+
+    /// <summary>Serves an encoded read-only command linearizably and writes its reply.</summary>
+    ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
+
+    /// <summary>The WATCH token of a key as of the state this node has applied.</summary>
+    long GetWatchVersion(int db, ReadOnlySpan<byte> key);
+
+    /// <summary>Numbers for INFO: keys per database, memory, applied position.</summary>
+    EngineStats GetStats();
+}
+
+/// <summary>A snapshot of what INFO reports about the data.</summary>
+public sealed record EngineStats(
+    IReadOnlyList<(int Db, long Keys, long Expires)> Databases,
+    long UsedMemoryBytes,
+    long AppliedCommands,
+    string Role);

@@ -1,0 +1,113 @@
+using System.Text;
+using Paxuby.Cache;
+using Paxuby.Resp;
+
+namespace Paxuby.Server.Sessions;
+
+public sealed partial class ClientSession
+{
+    private async ValueTask ExecuteAsync(RespCommand command, CancellationToken cancel)
+    {
+        Interlocked.Increment(ref _node.Stats.CommandsProcessed);
+        LastCommandAtMs = _node.NowMs;
+        CommandInfo? info = CommandTable.Find(command[0]);
+        if (info is null)
+        {
+            RejectCommand(CommandErrors.UnknownCommand(command));
+            return;
+        }
+        LastCommandName = info.Name;
+        if (!info.AcceptsArgumentCount(command.Count))
+        {
+            RejectCommand(CommandErrors.WrongArity(info.Name));
+            return;
+        }
+        if (!Authenticated && (info.Flags & CommandFlags.NoAuth) == 0)
+        {
+            RejectCommand("NOAUTH Authentication required.");
+            return;
+        }
+        if (Protocol == 2 && IsSubscribed && !IsAllowedWhileSubscribed(info.Name))
+        {
+            Reply.WriteError($"ERR Can't execute '{info.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (InTransaction && !IsTransactionControl(info.Name))
+        {
+            Queue(command, info);
+            return;
+        }
+        if (info.IsServer)
+        {
+            await ExecuteServerCommandAsync(info, command, cancel);
+        }
+        else if (info.IsWrite)
+        {
+            _encoded.ResetWrittenCount();
+            CacheCommandCodec.EncodeSingle(_encoded, Db, Protocol, command);
+            await _node.Engine.WriteAsync(_encoded.WrittenMemory, Output, cancel);
+        }
+        else
+        {
+            _encoded.ResetWrittenCount();
+            CacheCommandCodec.EncodeSingle(_encoded, Db, Protocol, command);
+            await _node.Engine.ReadAsync(_encoded.WrittenMemory, Output, cancel);
+        }
+    }
+
+    /// <summary>An error found before execution; inside MULTI it also dooms the transaction (EXECABORT).</summary>
+    private void RejectCommand(string error)
+    {
+        if (InTransaction) _transactionDoomed = true;
+        Reply.WriteError(error);
+    }
+
+    private static bool IsAllowedWhileSubscribed(string name) => name is
+        "subscribe" or "unsubscribe" or "psubscribe" or "punsubscribe" or "ssubscribe" or "sunsubscribe"
+        or "ping" or "quit" or "reset";
+
+    private static bool IsTransactionControl(string name) => name is "exec" or "discard" or "multi" or "watch" or "quit" or "reset";
+
+    private ValueTask ExecuteServerCommandAsync(CommandInfo info, RespCommand command, CancellationToken cancel)
+    {
+        switch (info.Name)
+        {
+            case "ping": Ping(command); break;
+            case "echo": Reply.WriteBulkString(command[1]); break;
+            case "quit": Reply.WriteOk(); _closeAfterFlush = true; break;
+            case "reset": ResetConnection(); break;
+            case "hello": Hello(command); break;
+            case "auth": Auth(command); break;
+            case "select": Select(command); break;
+            case "client": ClientCommand(command); break;
+            case "info": Info(command); break;
+            case "config": ConfigCommand(command); break;
+            case "command": CommandCommand(command); break;
+            case "time": Time(); break;
+            case "role": Role(); break;
+            case "lastsave": Reply.WriteInteger(_node.StartedAt.ToUnixTimeSeconds()); break;
+            case "wait": Reply.WriteInteger(0); break;
+            case "save": Reply.WriteOk(); break;
+            case "bgsave": Reply.WriteSimpleString("Background saving started"u8); break;
+            case "subscribe": Subscribe(command, pattern: false); break;
+            case "psubscribe": Subscribe(command, pattern: true); break;
+            case "unsubscribe": Unsubscribe(command, pattern: false); break;
+            case "punsubscribe": Unsubscribe(command, pattern: true); break;
+            case "publish": Reply.WriteInteger(_node.PubSub.Publish(command[1].ToArray(), command[2].ToArray())); break;
+            case "pubsub": PubSubCommand(command); break;
+            case "multi": Multi(); break;
+            case "exec": return ExecAsync(cancel);
+            case "discard": Discard(); break;
+            case "watch": Watch(command); break;
+            case "unwatch": ClearWatches(); Reply.WriteOk(); break;
+            default:
+                Reply.WriteError($"ERR unknown command '{Truncate(command.GetString(0))}', with args beginning with: ");
+                break;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Truncate(string text) => text.Length <= 128 ? text : text[..128];
+
+    private static string Upper(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name).ToUpperInvariant();
+}

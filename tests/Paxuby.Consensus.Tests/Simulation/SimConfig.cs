@@ -1,0 +1,87 @@
+using Paxuby.Consensus;
+
+namespace Paxuby.Consensus.Tests.Simulation;
+
+/// <summary>
+/// Everything one simulation run does, derived from its seed: cluster size, fault probabilities,
+/// network shape. Time is in units; a nominal tick is <see cref="UnitsPerTick"/> units.
+/// </summary>
+internal sealed class SimConfig
+{
+    public const int UnitsPerTick = 100;
+
+    public required int Seed { get; init; }
+    public required int ReplicaCount { get; init; }
+    public int ClientCount { get; init; } = 4;
+    public int KeyCount { get; init; } = 3;
+
+    /// <summary>Ticks with faults on; then a majority is healed and faults stop.</summary>
+    public int SafetyTicks { get; init; } = 1000;
+
+    /// <summary>Ticks after healing before the liveness bound is enforced (elections, catch-up).</summary>
+    public int StabilizeTicks { get; init; } = 150;
+
+    /// <summary>Ticks during which healed-cluster requests are issued and must each finish within <see cref="LivenessBoundTicks"/>.</summary>
+    public int LivenessTicks { get; init; } = 250;
+
+    public int LivenessBoundTicks { get; init; } = 120;
+
+    public double LossRate { get; init; }
+    public double DuplicateRate { get; init; }
+    public int MinDelayUnits { get; init; } = 5;
+    public int MaxDelayUnits { get; init; } = 60;
+    public int MaxDiskLatencyUnits { get; init; } = 30;
+
+    /// <summary>Mean ticks between injected faults (crash, pause, partition, one-way link) in the safety phase; 0 = none.</summary>
+    public int MeanTicksBetweenFaults { get; init; } = 40;
+
+    /// <summary>Per-replica tick period spread in units (±), i.e. clock-rate drift in percent.</summary>
+    public int ClockDriftUnits { get; init; } = 2;
+
+    /// <summary>Whether one replica may stay down after healing (a majority remains).</summary>
+    public bool LeaveOneDown { get; init; }
+
+    public int ClientAttemptTimeoutTicks { get; init; } = 25;
+    public int ClientGiveUpTicks { get; init; } = 150;
+    public int MaxThinkTicks { get; init; } = 3;
+
+    internal TestFaults Faults { get; init; } = TestFaults.None;
+
+    public Func<int, ReplicaOptions>? OptionsOverride { get; init; }
+
+    public static SimConfig FromSeed(int seed, TestFaults? faults = null)
+    {
+        var rng = new Random(seed);
+        var replicaCount = rng.Next(3) == 0 ? 5 : 3;
+        var slowNetwork = rng.Next(4) == 0;
+        return new SimConfig
+        {
+            Seed = seed,
+            ReplicaCount = replicaCount,
+            ClientCount = 3 + rng.Next(3),
+            KeyCount = 2 + rng.Next(3),
+            LossRate = rng.NextDouble() * 0.08,
+            DuplicateRate = rng.NextDouble() * 0.04,
+            MinDelayUnits = 2 + rng.Next(10),
+            MaxDelayUnits = slowNetwork ? 150 + rng.Next(250) : 20 + rng.Next(60),
+            MaxDiskLatencyUnits = rng.Next(50),
+            MeanTicksBetweenFaults = 15 + rng.Next(60),
+            LeaveOneDown = rng.Next(3) == 0,
+            Faults = faults ?? TestFaults.None,
+        };
+    }
+
+    public ReplicaOptions OptionsFor(int replicaId) =>
+        OptionsOverride?.Invoke(replicaId) ?? new ReplicaOptions
+        {
+            ReplicaId = replicaId,
+            ReplicaIds = Enumerable.Range(0, ReplicaCount).ToArray(),
+            WindowSlots = 4,
+            MaxBatchCommands = 16,
+            Faults = Faults,
+        };
+
+    public override string ToString() =>
+        $"seed={Seed} replicas={ReplicaCount} clients={ClientCount} keys={KeyCount} loss={LossRate:F3} dup={DuplicateRate:F3} "
+        + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t leaveOneDown={LeaveOneDown}";
+}

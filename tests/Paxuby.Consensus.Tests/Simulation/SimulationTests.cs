@@ -1,0 +1,100 @@
+using Paxuby.Consensus;
+using Xunit.Abstractions;
+
+namespace Paxuby.Consensus.Tests.Simulation;
+
+/// <summary>
+/// The simulation swarm. <c>PAXUBY_SEED=n</c> replays exactly one seed; <c>PAXUBY_SOAK_SEEDS=n</c>
+/// runs a soak of n further seeds (the soak test does nothing without it).
+/// </summary>
+public sealed class SimulationTests(ITestOutputHelper output)
+{
+    /// <summary>Seeds the CI swarm runs (R=3 and R=5 mixed, chosen by the seed).</summary>
+    private const int SwarmSeeds = 48;
+
+    private const int SoakFirstSeed = 1_000_000;
+
+    /// <summary>Seeds a broken variant may take before the checkers must have caught it.</summary>
+    private const int BrokenVariantSearchSeeds = 60;
+
+    [Fact]
+    public void Swarm_faults_then_heal_no_violation_across_seeds_R3_R5()
+    {
+        var replay = Environment.GetEnvironmentVariable("PAXUBY_SEED");
+        var seeds = replay is null ? Enumerable.Range(1, SwarmSeeds).ToArray() : [int.Parse(replay)];
+        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed));
+        Report(results);
+        var failed = results.FirstOrDefault(r => !r.Ok);
+        Assert.True(failed is null, failed?.Describe());
+    }
+
+    [Fact]
+    public void Soak_when_PAXUBY_SOAK_SEEDS_is_set()
+    {
+        var count = Environment.GetEnvironmentVariable("PAXUBY_SOAK_SEEDS");
+        if (count is null)
+        {
+            output.WriteLine("PAXUBY_SOAK_SEEDS not set: soak skipped");
+            return;
+        }
+        var seeds = Enumerable.Range(SoakFirstSeed, int.Parse(count)).ToArray();
+        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed));
+        Report(results);
+        var failed = results.Where(r => !r.Ok).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} failing seeds; first:\n{failed.FirstOrDefault()?.Describe()}");
+    }
+
+    public static TheoryData<string> BrokenVariants => new()
+    {
+        nameof(TestFaults.CommitOnMinority),
+        nameof(TestFaults.ForgetDurableStateOnRestart),
+        nameof(TestFaults.ForgetPromiseOnRestart),
+        nameof(TestFaults.ReadWithoutLease),
+        nameof(TestFaults.SkipNoOpFillAndOwnBallotCommit),
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenVariants))]
+    public void Broken_variant_is_caught_within_bounded_seed_search(string variant)
+    {
+        var faults = variant switch
+        {
+            nameof(TestFaults.CommitOnMinority) => new TestFaults { CommitOnMinority = true },
+            nameof(TestFaults.ForgetDurableStateOnRestart) => new TestFaults { ForgetDurableStateOnRestart = true },
+            nameof(TestFaults.ForgetPromiseOnRestart) => new TestFaults { ForgetPromiseOnRestart = true },
+            nameof(TestFaults.ReadWithoutLease) => new TestFaults { ReadWithoutLease = true },
+            nameof(TestFaults.SkipNoOpFillAndOwnBallotCommit) => new TestFaults { SkipNoOpFillAndOwnBallotCommit = true },
+            _ => throw new ArgumentOutOfRangeException(nameof(variant)),
+        };
+        for (var seed = 1; seed <= BrokenVariantSearchSeeds; seed++)
+        {
+            var result = Simulator.Run(SimConfig.FromSeed(seed, faults));
+            if (!result.Ok)
+            {
+                output.WriteLine($"{variant}: caught at seed {seed} (search {seed}/{BrokenVariantSearchSeeds}): {result.Violations[0]}");
+                return;
+            }
+        }
+        Assert.Fail($"{variant}: no checker failed within {BrokenVariantSearchSeeds} seeds");
+    }
+
+    private static SimResult[] RunSeeds(int[] seeds, Func<int, SimConfig> configFor)
+    {
+        var results = new SimResult[seeds.Length];
+        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => results[i] = Simulator.Run(configFor(seeds[i])));
+        return results;
+    }
+
+    private void Report(SimResult[] results)
+    {
+        output.WriteLine(
+            $"seeds={results.Length} (R3={results.Count(r => r.Config.ReplicaCount == 3)}, R5={results.Count(r => r.Config.ReplicaCount == 5)}) "
+            + $"ticks={results.Sum(r => r.TicksSimulated)} faults={results.Sum(r => r.FaultsInjected)} "
+            + $"(crashes={results.Sum(r => r.Crashes)} pauses={results.Sum(r => r.Pauses)} partitions={results.Sum(r => r.Partitions)} oneWayLinks={results.Sum(r => r.LinkFailures)}) "
+            + $"messages={results.Sum(r => r.MessagesSent)} dropped={results.Sum(r => r.MessagesDropped)} duplicated={results.Sum(r => r.MessagesDuplicated)} "
+            + $"ops={results.Sum(r => r.OpsCompleted)} unknownOutcome={results.Sum(r => r.OpsUnknown)} slots={results.Sum(r => r.SlotsDecided)} "
+            + $"leaderChanges={results.Sum(r => r.LeaderChanges)} linearizabilityGaveUp={results.Sum(r => r.LinearizabilityGaveUp)} "
+            + $"violations={results.Count(r => !r.Ok)}");
+    }
+}

@@ -1,0 +1,831 @@
+using System.Buffers;
+using Paxuby.Consensus;
+
+namespace Paxuby.Consensus.Tests.Simulation;
+
+/// <summary>What one run found and how much it exercised.</summary>
+internal sealed class SimResult
+{
+    public required SimConfig Config { get; init; }
+    public List<string> Violations { get; } = new();
+    public string Trace { get; set; } = "";
+    public long TicksSimulated { get; set; }
+    public int Crashes { get; set; }
+    public int Pauses { get; set; }
+    public int Partitions { get; set; }
+    public int LinkFailures { get; set; }
+    public long MessagesSent { get; set; }
+    public long MessagesDropped { get; set; }
+    public long MessagesDuplicated { get; set; }
+    public int OpsCompleted { get; set; }
+    public int OpsUnknown { get; set; }
+    public long SlotsDecided { get; set; }
+    public int LeaderChanges { get; set; }
+    public int LinearizabilityGaveUp { get; set; }
+
+    public bool Ok => Violations.Count == 0;
+
+    public int FaultsInjected => Crashes + Pauses + Partitions + LinkFailures;
+
+    public string Describe() =>
+        $"{Config}\nviolations:\n  {string.Join("\n  ", Violations)}\nlast events:\n{Trace}\n"
+        + $"reproduce with: PAXUBY_SEED={Config.Seed} dotnet test tests/Paxuby.Consensus.Tests";
+}
+
+/// <summary>
+/// Deterministic simulation of a Paxuby cluster: the real <see cref="Replica"/> on a simulated
+/// network (delay, loss, duplication, reordering, partitions, one-way links), simulated disks
+/// (a Ready's records are lost if the replica crashes before its write completes), crashes and
+/// restarts, pauses, and per-replica clock drift. Clients run GET/SET/INCR/MINCR through any
+/// replica. One seed drives everything; checkers are outside the code under test.
+/// </summary>
+internal sealed class Simulator
+{
+    private const int TraceLength = 60;
+
+    private sealed class SimNode
+    {
+        public required int Id { get; init; }
+        public long PeriodUnits { get; init; }
+        public long ClockOffsetMs { get; init; }
+        public Replica? Replica { get; set; }
+        public DurableState Disk { get; } = new();
+        public KvStateMachine Kv { get; set; } = new();
+        public ExactlyOnceApplier Applier { get; set; } = null!;
+        public bool Up { get; set; } = true;
+        public bool Paused { get; set; }
+        public int Incarnation { get; set; }
+        public List<Action> Deferred { get; set; } = new();
+        public Ready? InFlight { get; set; }
+        public HashSet<(long Client, long Seq)> WaitingWrites { get; } = new();
+        public Dictionary<long, (int Client, long Seq)> WaitingReads { get; } = new();
+        public List<ReadState> ReadsToServe { get; } = new();
+    }
+
+    private enum OpKind : byte { Get, Set, Incr, MultiIncr }
+
+    private sealed class ClientOp
+    {
+        public required OpKind Kind { get; init; }
+        public required byte[] Keys { get; init; }
+        public long Value { get; init; }
+        public required long Seq { get; init; }
+        public required long CallTime { get; init; }
+        public required long GiveUpAt { get; init; }
+    }
+
+    private sealed class SimClient
+    {
+        public required int Id { get; init; }
+        public long Seq { get; set; }
+        public ClientOp? Op { get; set; }
+        public int Target { get; set; }
+        public long AttemptToken { get; set; }
+        public bool Stopped { get; set; }
+    }
+
+    private enum ReplyKind : byte { Success, Redirect, Retry }
+
+    private readonly SimConfig config;
+    private readonly Random faultRng;
+    private readonly Random netRng;
+    private readonly Random clientRng;
+    private readonly Random diskRng;
+    private readonly Random[] nodeRngs;
+    private readonly PriorityQueue<Action, (long, long)> events = new();
+    private long sequence;
+    private readonly SimNode[] nodes;
+    private readonly SimClient[] clients;
+    private readonly bool[,] linkDown;
+    private int[]? partitionGroup;
+    private int partitionGeneration;
+    private bool faultsOn = true;
+    private double lossRate;
+    private double duplicateRate;
+    private readonly Dictionary<long, Batch> decidedBySlot = new();
+    private readonly Queue<string> trace = new();
+    private readonly List<KeyOp>[] historyByKey;
+    private readonly List<(long CallTime, long ReturnTime)> livenessOps = new();
+    private long livenessFromUnits = long.MaxValue;
+    private long nextReadId;
+    private readonly List<AppliedCommand> applyResults = new();
+    private readonly ArrayBufferWriter<byte> readBuffer = new();
+
+    public Simulator(SimConfig config)
+    {
+        this.config = config;
+        var master = new Random(config.Seed);
+        faultRng = new Random(master.Next());
+        netRng = new Random(master.Next());
+        clientRng = new Random(master.Next());
+        diskRng = new Random(master.Next());
+        nodeRngs = new Random[config.ReplicaCount];
+        nodes = new SimNode[config.ReplicaCount];
+        for (var i = 0; i < config.ReplicaCount; i++)
+        {
+            nodeRngs[i] = new Random(master.Next());
+            nodes[i] = new SimNode
+            {
+                Id = i,
+                PeriodUnits = SimConfig.UnitsPerTick + nodeRngs[i].Next(-config.ClockDriftUnits, config.ClockDriftUnits + 1),
+                ClockOffsetMs = nodeRngs[i].Next(-50, 51),
+            };
+        }
+        clients = new SimClient[config.ClientCount];
+        for (var i = 0; i < clients.Length; i++)
+        {
+            clients[i] = new SimClient { Id = 100 + i, Target = clientRng.Next(config.ReplicaCount) };
+        }
+        linkDown = new bool[config.ReplicaCount, config.ReplicaCount];
+        historyByKey = new List<KeyOp>[config.KeyCount];
+        for (var k = 0; k < historyByKey.Length; k++)
+        {
+            historyByKey[k] = new List<KeyOp>();
+        }
+        lossRate = config.LossRate;
+        duplicateRate = config.DuplicateRate;
+        Result = new SimResult { Config = config };
+    }
+
+    public SimResult Result { get; }
+
+    public long Now { get; private set; }
+
+    /// <summary>Counts of every message sent, by type (for the measurements).</summary>
+    public Dictionary<MessageType, long> MessagesByType { get; } = new();
+
+    /// <summary>Client-observed write latencies in units.</summary>
+    public List<long> WriteLatenciesUnits { get; } = new();
+
+    /// <summary>(time, replica) of every transition to leader.</summary>
+    public List<(long Time, int Replica)> LeaderElections { get; } = new();
+
+    public long DecidedSlotCount => decidedBySlot.Count;
+
+    /// <summary>The full scenario: safety phase with faults, heal, then the liveness phase; then the checks.</summary>
+    public static SimResult Run(SimConfig config)
+    {
+        var sim = new Simulator(config);
+        try
+        {
+            sim.Start();
+            sim.ScheduleFault();
+            var healAt = (long)config.SafetyTicks * SimConfig.UnitsPerTick;
+            sim.RunUntil(healAt);
+            sim.Heal();
+            sim.livenessFromUnits = healAt + (long)config.StabilizeTicks * SimConfig.UnitsPerTick;
+            var stopClientsAt = sim.livenessFromUnits + (long)config.LivenessTicks * SimConfig.UnitsPerTick;
+            sim.RunUntil(stopClientsAt);
+            sim.StopClients();
+            sim.RunUntil(stopClientsAt + (long)(config.LivenessBoundTicks + config.ClientGiveUpTicks) * SimConfig.UnitsPerTick);
+            sim.CheckEnd();
+        }
+        catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException)
+        {
+            sim.Result.Violations.Add($"exception at t={sim.Now}: {e.GetType().Name}: {e.Message}");
+        }
+        sim.Result.TicksSimulated = sim.Now / SimConfig.UnitsPerTick;
+        sim.Result.SlotsDecided = sim.decidedBySlot.Count;
+        sim.Result.Trace = string.Join("\n", sim.trace);
+        return sim.Result;
+    }
+
+    // ---------------------------------------------------------------- driving
+
+    public void Start()
+    {
+        foreach (var node in nodes)
+        {
+            StartReplica(node);
+        }
+        foreach (var client in clients)
+        {
+            Schedule(Now + clientRng.Next(SimConfig.UnitsPerTick), () => StartNextOp(client));
+        }
+    }
+
+    public void RunUntil(long untilUnits)
+    {
+        while (events.TryPeek(out _, out var key) && key.Item1 <= untilUnits)
+        {
+            var action = events.Dequeue();
+            EventsProcessed++;
+            Now = key.Item1;
+            action();
+        }
+        Now = Math.Max(Now, untilUnits);
+    }
+
+    private void Schedule(long at, Action action) => events.Enqueue(action, (at, sequence++));
+
+    private void Record(string text)
+    {
+        if (trace.Count == TraceLength)
+        {
+            trace.Dequeue();
+        }
+        trace.Enqueue($"  t={Now / SimConfig.UnitsPerTick}.{Now % SimConfig.UnitsPerTick:D2} {text}");
+    }
+
+    /// <summary>Runs an action on a replica's process: dropped if it crashed, held while it is paused.</summary>
+    private void OnNode(SimNode node, int incarnation, Action action)
+    {
+        if (!node.Up || node.Incarnation != incarnation)
+        {
+            return;
+        }
+        if (node.Paused)
+        {
+            node.Deferred.Add(action);
+            return;
+        }
+        action();
+    }
+
+    private void StartReplica(SimNode node)
+    {
+        node.Up = true;
+        node.Paused = false;
+        node.Incarnation++;
+        node.Deferred = new();
+        node.InFlight = null;
+        node.Kv = new KvStateMachine();
+        node.Applier = new ExactlyOnceApplier(node.Kv);
+        node.WaitingWrites.Clear();
+        node.WaitingReads.Clear();
+        node.ReadsToServe.Clear();
+        node.Replica = new Replica(config.OptionsFor(node.Id), node.Disk.Clone(), new Random(nodeRngs[node.Id].Next()));
+        ScheduleTick(node, node.Incarnation, Now + nodeRngs[node.Id].Next(1, (int)node.PeriodUnits));
+    }
+
+    private void ScheduleTick(SimNode node, int incarnation, long at) =>
+        Schedule(at, () =>
+        {
+            if (!node.Up || node.Incarnation != incarnation)
+            {
+                return;
+            }
+            // Ticks come from a monotonic clock: a paused process gets the missed ones on resume.
+            OnNode(node, incarnation, () =>
+            {
+                node.Replica!.Tick();
+                Pump(node);
+            });
+            ScheduleTick(node, incarnation, at + node.PeriodUnits);
+        });
+
+    /// <summary>The driver loop: eager sends, persist (with disk latency), sends, apply, serve reads, advance.</summary>
+    private void Pump(SimNode node)
+    {
+        var replica = node.Replica;
+        if (replica is null || node.InFlight is not null || !replica.HasReady)
+        {
+            return;
+        }
+        var ready = replica.GetReady();
+        node.InFlight = ready;
+        foreach (var message in ready.EagerMessages)
+        {
+            Send(message);
+        }
+        if (ready.Persist.IsEmpty)
+        {
+            Complete(node, ready);
+        }
+        else
+        {
+            var incarnation = node.Incarnation;
+            Schedule(Now + diskRng.Next(config.MaxDiskLatencyUnits + 1), () => OnNode(node, incarnation, () => Complete(node, ready)));
+        }
+    }
+
+    private void Complete(SimNode node, Ready ready)
+    {
+        node.Disk.Apply(ready.Persist);
+        foreach (var message in ready.Messages)
+        {
+            Send(message);
+        }
+        if (ready.RoleChange is { } role)
+        {
+            Record($"r{node.Id} {role.Role} leader={role.LeaderId} ballot={role.Ballot}");
+            if (role.Role == Role.Leader)
+            {
+                Result.LeaderChanges++;
+                LeaderElections.Add((Now, node.Id));
+            }
+        }
+        foreach (var decided in ready.Decided)
+        {
+            RecordDecision(node, decided);
+            applyResults.Clear();
+            node.Applier.Apply(decided, applyResults);
+            foreach (var applied in applyResults)
+            {
+                var key = (applied.Command.ClientId, applied.Command.Sequence);
+                if (node.WaitingWrites.Remove(key) && applied.Reply is { } reply)
+                {
+                    ReplyToClient(key.ClientId, key.Sequence, 0, ReplyKind.Success, reply, -1);
+                }
+            }
+        }
+        node.ReadsToServe.AddRange(ready.Reads);
+        ServeReads(node);
+        foreach (var readId in ready.FailedReads)
+        {
+            if (node.WaitingReads.Remove(readId, out var waiting))
+            {
+                ReplyToClient(waiting.Client, waiting.Seq, 0, ReplyKind.Retry, [], -1);
+            }
+        }
+        foreach (var dropped in ready.DroppedProposals)
+        {
+            if (node.WaitingWrites.Remove((dropped.ClientId, dropped.Sequence)))
+            {
+                ReplyToClient(dropped.ClientId, dropped.Sequence, 0, ReplyKind.Retry, [], -1);
+            }
+        }
+        node.InFlight = null;
+        node.Replica!.Advance(ready);
+        Pump(node);
+    }
+
+    private void ServeReads(SimNode node)
+    {
+        for (var i = node.ReadsToServe.Count - 1; i >= 0; i--)
+        {
+            var read = node.ReadsToServe[i];
+            if (read.Slot > node.Applier.AppliedSlot)
+            {
+                continue;
+            }
+            node.ReadsToServe.RemoveAt(i);
+            if (!node.WaitingReads.Remove(read.ReadId, out var waiting))
+            {
+                continue;
+            }
+            var client = clients[waiting.Client - 100];
+            if (client.Op is not { } op || op.Seq != waiting.Seq)
+            {
+                continue;
+            }
+            readBuffer.Clear();
+            node.Applier.Read(NodeTimeMs(node), KvStateMachine.EncodeGet(op.Keys[0]), readBuffer);
+            ReplyToClient(waiting.Client, waiting.Seq, 0, ReplyKind.Success, readBuffer.WrittenSpan.ToArray(), -1);
+        }
+    }
+
+    private long NodeTimeMs(SimNode node) => Now * SimConfig.UnitsPerTick / node.PeriodUnits / 10 + 1_000_000 + node.ClockOffsetMs;
+
+    // ---------------------------------------------------------------- network
+
+    private void Send(Message message)
+    {
+        Result.MessagesSent++;
+        MessagesByType[message.Type] = MessagesByType.GetValueOrDefault(message.Type) + 1;
+        if (IsCut(message.From, message.To) || netRng.NextDouble() < lossRate)
+        {
+            Result.MessagesDropped++;
+            return;
+        }
+        Deliver(message, Now + netRng.Next(config.MinDelayUnits, config.MaxDelayUnits + 1));
+        if (netRng.NextDouble() < duplicateRate)
+        {
+            Result.MessagesDuplicated++;
+            Deliver(message, Now + netRng.Next(config.MinDelayUnits, config.MaxDelayUnits * 2 + 1));
+        }
+    }
+
+    private bool IsCut(int from, int to) =>
+        linkDown[from, to] || (partitionGroup is { } groups && groups[from] != groups[to]);
+
+    private void Deliver(Message message, long at) =>
+        Schedule(at, () =>
+        {
+            var node = nodes[message.To];
+            OnNode(node, node.Incarnation, () =>
+            {
+                node.Replica!.Step(message);
+                Pump(node);
+            });
+        });
+
+    // ---------------------------------------------------------------- faults
+
+    private void ScheduleFault()
+    {
+        if (config.MeanTicksBetweenFaults <= 0)
+        {
+            return;
+        }
+        var gapTicks = 1 + (int)(-Math.Log(1 - faultRng.NextDouble()) * config.MeanTicksBetweenFaults);
+        Schedule(Now + (long)gapTicks * SimConfig.UnitsPerTick, () =>
+        {
+            if (!faultsOn)
+            {
+                return;
+            }
+            InjectFault();
+            ScheduleFault();
+        });
+    }
+
+    private void InjectFault()
+    {
+        var node = nodes[faultRng.Next(nodes.Length)];
+        switch (faultRng.Next(4))
+        {
+            case 0 when node.Up:
+                Crash(node);
+                var downTicks = 5 + faultRng.Next(80);
+                Schedule(Now + (long)downTicks * SimConfig.UnitsPerTick, () =>
+                {
+                    if (faultsOn && !node.Up)
+                    {
+                        Record($"r{node.Id} restarts");
+                        StartReplica(node);
+                    }
+                });
+                break;
+            case 1 when node.Up && !node.Paused:
+                Result.Pauses++;
+                node.Paused = true;
+                var pauseTicks = 5 + faultRng.Next(60);
+                Record($"r{node.Id} paused for {pauseTicks} ticks");
+                var incarnation = node.Incarnation;
+                Schedule(Now + (long)pauseTicks * SimConfig.UnitsPerTick, () =>
+                {
+                    if (node.Incarnation == incarnation)
+                    {
+                        Resume(node);
+                    }
+                });
+                break;
+            case 2:
+                Result.Partitions++;
+                var groups = new int[nodes.Length];
+                for (var i = 0; i < groups.Length; i++)
+                {
+                    groups[i] = faultRng.Next(2);
+                }
+                partitionGroup = groups;
+                var generation = ++partitionGeneration;
+                var partitionTicks = 10 + faultRng.Next(100);
+                Record($"partition {string.Join("", groups)} for {partitionTicks} ticks");
+                Schedule(Now + (long)partitionTicks * SimConfig.UnitsPerTick, () =>
+                {
+                    if (partitionGeneration == generation)
+                    {
+                        partitionGroup = null;
+                        Record("partition healed");
+                    }
+                });
+                break;
+            case 3:
+                var to = faultRng.Next(nodes.Length);
+                if (to == node.Id)
+                {
+                    break;
+                }
+                Result.LinkFailures++;
+                linkDown[node.Id, to] = true;
+                var linkTicks = 10 + faultRng.Next(100);
+                Record($"link r{node.Id}->r{to} down for {linkTicks} ticks");
+                Schedule(Now + (long)linkTicks * SimConfig.UnitsPerTick, () => linkDown[node.Id, to] = false);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void Crash(SimNode node)
+    {
+        Result.Crashes++;
+        Record($"r{node.Id} crashes" + (node.InFlight is { Persist.IsEmpty: false } ? " (losing an unfinished write)" : ""));
+        node.Up = false;
+        node.Paused = false;
+        node.Incarnation++;
+        node.Replica = null;
+        node.InFlight = null;
+        node.Deferred = new();
+        node.WaitingWrites.Clear();
+        node.WaitingReads.Clear();
+        node.ReadsToServe.Clear();
+    }
+
+    public void CrashReplica(int replicaId) => Crash(nodes[replicaId]);
+
+    public void RestartReplica(int replicaId) => StartReplica(nodes[replicaId]);
+
+    public int CurrentLeader() =>
+        nodes.Where(n => n.Up && n.Replica?.Role == Role.Leader).Select(n => n.Id).DefaultIfEmpty(-1).Max();
+
+    private void Resume(SimNode node)
+    {
+        if (!node.Paused)
+        {
+            return;
+        }
+        node.Paused = false;
+        Record($"r{node.Id} resumes ({node.Deferred.Count} events held)");
+        var held = node.Deferred;
+        node.Deferred = new();
+        foreach (var action in held)
+        {
+            action();
+        }
+    }
+
+    private void Heal()
+    {
+        faultsOn = false;
+        partitionGroup = null;
+        Array.Clear(linkDown);
+        lossRate = 0;
+        duplicateRate = 0;
+        Record("heal: faults stop");
+        var keepDown = config.LeaveOneDown ? faultRng.Next(nodes.Length) : -1;
+        foreach (var node in nodes)
+        {
+            if (node.Id == keepDown)
+            {
+                if (node.Up)
+                {
+                    Crash(node);
+                }
+                continue;
+            }
+            if (!node.Up)
+            {
+                StartReplica(node);
+            }
+            else
+            {
+                Resume(node);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    public void StopClients()
+    {
+        foreach (var client in clients)
+        {
+            client.Stopped = true;
+        }
+    }
+
+    private void StartNextOp(SimClient client)
+    {
+        if (client.Stopped)
+        {
+            return;
+        }
+        var keys = config.KeyCount;
+        var first = (byte)clientRng.Next(keys);
+        var kind = (OpKind)clientRng.Next(4);
+        byte[] opKeys = [first];
+        if (kind == OpKind.MultiIncr)
+        {
+            var second = (byte)((first + 1 + clientRng.Next(keys - 1)) % keys);
+            opKeys = [first, second];
+        }
+        client.Seq++;
+        client.Op = new ClientOp
+        {
+            Kind = kind,
+            Keys = opKeys,
+            Value = kind == OpKind.Set ? client.Id * 1_000_000L + client.Seq : 0,
+            Seq = client.Seq,
+            CallTime = Now,
+            GiveUpAt = Now + (long)config.ClientGiveUpTicks * SimConfig.UnitsPerTick,
+        };
+        SendAttempt(client);
+    }
+
+    private void SendAttempt(SimClient client)
+    {
+        var op = client.Op!;
+        var token = ++client.AttemptToken;
+        var node = nodes[client.Target];
+        Schedule(Now + 1 + clientRng.Next(10), () => OnNode(node, node.Incarnation, () => HandleRequest(node, client, op, token)));
+        Schedule(Now + (long)config.ClientAttemptTimeoutTicks * SimConfig.UnitsPerTick, () =>
+        {
+            if (client.Op != op || client.AttemptToken != token)
+            {
+                return;
+            }
+            if (Now >= op.GiveUpAt)
+            {
+                GiveUp(client, op);
+                return;
+            }
+            client.Target = (client.Target + 1 + clientRng.Next(nodes.Length - 1)) % nodes.Length;
+            SendAttempt(client);
+        });
+    }
+
+    private void HandleRequest(SimNode node, SimClient client, ClientOp op, long token)
+    {
+        var replica = node.Replica!;
+        if (op.Kind == OpKind.Get)
+        {
+            var readId = ++nextReadId;
+            switch (replica.Read(readId))
+            {
+                case ReadStatus.Pending:
+                    node.WaitingReads[readId] = (client.Id, op.Seq);
+                    break;
+                case ReadStatus.NotLeader:
+                    ReplyToClient(client.Id, op.Seq, token, ReplyKind.Redirect, [], replica.LeaderId);
+                    break;
+                default:
+                    ReplyToClient(client.Id, op.Seq, token, ReplyKind.Retry, [], -1);
+                    break;
+            }
+        }
+        else
+        {
+            var payload = op.Kind switch
+            {
+                OpKind.Set => KvStateMachine.EncodeSet(op.Keys[0], op.Value),
+                OpKind.Incr => KvStateMachine.EncodeIncr(op.Keys[0]),
+                _ => KvStateMachine.EncodeMultiIncr(op.Keys),
+            };
+            var command = new Command(client.Id, op.Seq, NodeTimeMs(node), payload);
+            switch (replica.Propose(command))
+            {
+                case ProposeStatus.Accepted:
+                    node.WaitingWrites.Add((client.Id, op.Seq));
+                    break;
+                case ProposeStatus.NotLeader:
+                    ReplyToClient(client.Id, op.Seq, token, ReplyKind.Redirect, [], replica.LeaderId);
+                    break;
+                default:
+                    ReplyToClient(client.Id, op.Seq, token, ReplyKind.Retry, [], -1);
+                    break;
+            }
+        }
+        Pump(node);
+    }
+
+    private void ReplyToClient(long clientId, long seq, long token, ReplyKind kind, byte[] payload, int leaderHint)
+    {
+        var client = clients[clientId - 100];
+        Schedule(Now + 1 + clientRng.Next(10), () =>
+        {
+            if (client.Op is not { } op || op.Seq != seq)
+            {
+                return;
+            }
+            if (kind == ReplyKind.Success)
+            {
+                Complete(client, op, payload);
+                return;
+            }
+            if (token != 0 && token != client.AttemptToken)
+            {
+                return;
+            }
+            if (token == 0 && kind == ReplyKind.Retry)
+            {
+                // a replica dropped a queued request; the attempt timeout would catch it too
+            }
+            client.Target = leaderHint >= 0 ? leaderHint : clientRng.Next(nodes.Length);
+            var backoff = 10 + clientRng.Next(50);
+            var attempt = ++client.AttemptToken;
+            Schedule(Now + backoff, () =>
+            {
+                if (client.Op == op && client.AttemptToken == attempt)
+                {
+                    SendAttempt(client);
+                }
+            });
+        });
+    }
+
+    private void Complete(SimClient client, ClientOp op, byte[] reply)
+    {
+        client.Op = null;
+        Result.OpsCompleted++;
+        if (op.CallTime >= livenessFromUnits)
+        {
+            livenessOps.Add((op.CallTime, Now));
+        }
+        switch (op.Kind)
+        {
+            case OpKind.Get:
+                var value = KvStateMachine.DecodeGet(reply);
+                historyByKey[op.Keys[0]].Add(new KeyOp(client.Id, op.CallTime, Now, KeyOpKind.Get, 0, value, true));
+                break;
+            case OpKind.Set:
+                historyByKey[op.Keys[0]].Add(new KeyOp(client.Id, op.CallTime, Now, KeyOpKind.Set, op.Value, null, true));
+                break;
+            default:
+                var values = KvStateMachine.DecodeLongs(reply);
+                for (var i = 0; i < op.Keys.Length; i++)
+                {
+                    historyByKey[op.Keys[i]].Add(new KeyOp(client.Id, op.CallTime, Now, KeyOpKind.Incr, 0, values[i], true));
+                }
+                break;
+        }
+        Schedule(Now + clientRng.Next(config.MaxThinkTicks * SimConfig.UnitsPerTick + 1), () => StartNextOp(client));
+    }
+
+    private void GiveUp(SimClient client, ClientOp op)
+    {
+        client.Op = null;
+        Result.OpsUnknown++;
+        if (op.CallTime >= livenessFromUnits)
+        {
+            livenessOps.Add((op.CallTime, long.MaxValue));
+        }
+        // Unknown outcome: a write may or may not have taken effect; a read constrains nothing.
+        if (op.Kind != OpKind.Get)
+        {
+            foreach (var key in op.Keys)
+            {
+                historyByKey[key].Add(new KeyOp(client.Id, op.CallTime, long.MaxValue,
+                    op.Kind == OpKind.Set ? KeyOpKind.Set : KeyOpKind.Incr, op.Value, null, false));
+            }
+        }
+        Schedule(Now + clientRng.Next(config.MaxThinkTicks * SimConfig.UnitsPerTick + 1), () => StartNextOp(client));
+    }
+
+    // ---------------------------------------------------------------- checkers
+
+    /// <summary>Oracle: one value per slot, whichever replica applies it.</summary>
+    private void RecordDecision(SimNode node, DecidedSlot decided)
+    {
+        if (decidedBySlot.TryGetValue(decided.Slot, out var earlier))
+        {
+            if (earlier.Id != decided.Batch.Id)
+            {
+                Violation($"slot {decided.Slot}: r{node.Id} applies {decided.Batch} but {earlier} was decided before");
+            }
+            return;
+        }
+        decidedBySlot[decided.Slot] = decided.Batch;
+        // Raw batch timestamps may go back (a new leader re-proposes an older leader's value found
+        // above a newer one); ExactlyOnceApplier's clock is the max over the applied prefix.
+    }
+
+    private void Violation(string text)
+    {
+        Record("VIOLATION " + text);
+        if (Result.Violations.Count < 20)
+        {
+            Result.Violations.Add(text);
+        }
+    }
+
+    public static long CheckerMs;
+    public static long EventsProcessed;
+
+    private void CheckEnd()
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (var key = 0; key < historyByKey.Length; key++)
+        {
+            var verdict = LinearizabilityChecker.Check(historyByKey[key]);
+            if (verdict == LinearizabilityChecker.Verdict.NotLinearizable)
+            {
+                Violation($"key {key}: history of {historyByKey[key].Count} ops is not linearizable");
+            }
+            else if (verdict == LinearizabilityChecker.Verdict.GaveUp)
+            {
+                Result.LinearizabilityGaveUp++;
+            }
+        }
+        CheckerMs += sw.ElapsedMilliseconds;
+        var bound = (long)config.LivenessBoundTicks * SimConfig.UnitsPerTick;
+        var slow = livenessOps.Where(op => op.ReturnTime - op.CallTime > bound).ToList();
+        if (slow.Count > 0)
+        {
+            var worst = slow.Max(op => op.ReturnTime == long.MaxValue ? long.MaxValue : op.ReturnTime - op.CallTime);
+            Violation($"liveness: {slow.Count} of {livenessOps.Count} requests after healing took longer than {config.LivenessBoundTicks} ticks"
+                + (worst == long.MaxValue ? " (some never finished)" : $" (worst {worst / SimConfig.UnitsPerTick} ticks)"));
+        }
+        if (livenessOps.Count == 0)
+        {
+            Violation("liveness: no request was issued after healing");
+        }
+        var live = nodes.Where(n => n.Up).ToList();
+        var maxApplied = live.Max(n => n.Applier.AppliedSlot);
+        foreach (var node in live)
+        {
+            if (node.Applier.AppliedSlot != maxApplied)
+            {
+                Violation($"catch-up: r{node.Id} applied {node.Applier.AppliedSlot} of {maxApplied} slots after healing");
+            }
+        }
+        foreach (var group in live.GroupBy(n => n.Applier.AppliedSlot))
+        {
+            if (group.Select(n => n.Kv.Describe()).Distinct().Count() > 1)
+            {
+                Violation($"replicas at slot {group.Key} hold different states");
+            }
+        }
+    }
+}
