@@ -20,7 +20,7 @@ internal static class CommandDescriber
         foreach (string category in info.Categories) writer.WriteSimpleString(category);
         string[] tips = doc?.Tips ?? [];
         writer.WriteSetHeader(tips.Length);
-        foreach (string tip in tips) writer.WriteSimpleString(tip);
+        foreach (string tip in tips) writer.WriteBulkString(tip);
         KeySpec[] keySpecs = doc?.KeySpecs ?? [];
         writer.WriteSetHeader(keySpecs.Length);
         foreach (KeySpec spec in keySpecs) WriteKeySpec(writer, spec);
@@ -76,7 +76,7 @@ internal static class CommandDescriber
             if (doc.History.Length > 0)
             {
                 writer.WriteBulkString("history"u8);
-                writer.WriteArrayHeader(doc.History.Length);
+                writer.WriteSetHeader(doc.History.Length);
                 foreach (var (version, change) in doc.History)
                 {
                     writer.WriteArrayHeader(2);
@@ -212,9 +212,9 @@ internal static class CommandDescriber
         (CommandFlags.SkipSlowlog, "skip_slowlog"),
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
+        (CommandFlags.NoAsyncLoading, "no_async_loading"),
         (CommandFlags.NoMulti, "no_multi"),
         (CommandFlags.AllowBusy, "allow_busy"),
-        (CommandFlags.NoAsyncLoading, "no_async_loading"),
     ];
 
     private static void WriteFlags(RespWriter writer, CommandFlags flags)

@@ -18,5 +18,23 @@ public sealed class RespLimits
     /// </summary>
     public int MaxMultibulkLength { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// True while the connection has not authenticated on a server that requires it: as Redis
+    /// does, more than 10 arguments or a bulk over 16 KB is then refused.
+    /// </summary>
+    public bool AuthenticationRequired { get; init; }
+
+    /// <summary>Largest argument count accepted before authentication (hard-coded in Redis).</summary>
+    public const int UnauthenticatedMaxMultibulkLength = 10;
+
+    /// <summary>Largest bulk accepted before authentication (hard-coded in Redis).</summary>
+    public const int UnauthenticatedMaxBulkBytes = 16 * 1024;
+
+    /// <summary>
+    /// Largest total of a command's arguments: they are held in one array. Redis has no such
+    /// bound; a command this large is refused as soon as its bulk lengths announce it.
+    /// </summary>
+    public static long MaxCommandBytes => Array.MaxLength;
+
     public static RespLimits Default { get; } = new();
 }

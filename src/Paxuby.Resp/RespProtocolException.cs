@@ -21,6 +21,9 @@ public sealed class RespProtocolException : Exception
     internal const string TooBigMultibulkCount = "Protocol error: too big mbulk count string";
     internal const string TooBigBulkCount = "Protocol error: too big bulk count string";
     internal const string TooBigInline = "Protocol error: too big inline request";
+    internal const string UnauthenticatedMultibulkLength = "Protocol error: unauthenticated multibulk length";
+    internal const string UnauthenticatedBulkLength = "Protocol error: unauthenticated bulk length";
+    internal const string CommandTooLarge = "Protocol error: command too large";
     internal const string UnbalancedQuotes = "Protocol error: unbalanced quotes in request";
 
     [DoesNotReturn]

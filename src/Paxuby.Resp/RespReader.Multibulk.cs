@@ -13,14 +13,14 @@ public static partial class RespReader
     {
         consumed = 0;
         if (!TryFindCountLine(input, 0, limits, RespProtocolException.TooBigMultibulkCount, out int lineEnd)) return false;
-        if (!RedisInteger.TryParse(input[1..lineEnd], out long count) || count > limits.MaxMultibulkLength)
-            RespProtocolException.Throw(RespProtocolException.InvalidMultibulkLength);
+        long count = ParseArgumentCount(input[1..lineEnd], limits);
 
         int position = lineEnd + 2;
+        long commandBytes = 0;
         for (long i = 0; i < count; i++)
         {
             if (!TryFindCountLine(input, position, limits, RespProtocolException.TooBigBulkCount, out lineEnd)) return false;
-            long length = ParseBulkLength(input[position..lineEnd], limits);
+            long length = ParseBulkLength(input[position..lineEnd], limits, ref commandBytes);
             position = lineEnd + 2;
             if (input.Length - position < length + 2) return false;
             target?.Add(input.Slice(position, (int)length));
@@ -45,13 +45,30 @@ public static partial class RespReader
         return crIndex + 2 <= rest.Length;
     }
 
-    /// <summary>Checks a whole "$len" line (without its CR) and returns len.</summary>
-    private static long ParseBulkLength(ReadOnlySpan<byte> line, RespLimits limits)
+    /// <summary>Checks the text after '*' and returns the count (0 or less: an empty command).</summary>
+    private static long ParseArgumentCount(ReadOnlySpan<byte> text, RespLimits limits)
+    {
+        if (!RedisInteger.TryParse(text, out long count) || count > limits.MaxMultibulkLength)
+            RespProtocolException.Throw(RespProtocolException.InvalidMultibulkLength);
+        if (count > RespLimits.UnauthenticatedMaxMultibulkLength && limits.AuthenticationRequired)
+            RespProtocolException.Throw(RespProtocolException.UnauthenticatedMultibulkLength);
+        return count;
+    }
+
+    /// <summary>
+    /// Checks a whole "$len" line (without its CR), adds len to <paramref name="commandBytes"/>
+    /// and returns len.
+    /// </summary>
+    private static long ParseBulkLength(ReadOnlySpan<byte> line, RespLimits limits, ref long commandBytes)
     {
         byte kind = line.IsEmpty ? (byte)'\r' : line[0];
         if (kind != (byte)'$') RespProtocolException.ThrowExpectedDollar(kind);
         if (!RedisInteger.TryParse(line[1..], out long length) || length < 0 || length > limits.MaxBulkBytes)
             RespProtocolException.Throw(RespProtocolException.InvalidBulkLength);
+        if (length > RespLimits.UnauthenticatedMaxBulkBytes && limits.AuthenticationRequired)
+            RespProtocolException.Throw(RespProtocolException.UnauthenticatedBulkLength);
+        commandBytes += length;
+        if (commandBytes > RespLimits.MaxCommandBytes) RespProtocolException.Throw(RespProtocolException.CommandTooLarge);
         return length;
     }
 
@@ -60,13 +77,13 @@ public static partial class RespReader
     {
         Span<byte> line = stackalloc byte[RedisInteger.MaxDigits + 2];
         if (!TryReadCountLine(ref reader, limits, RespProtocolException.TooBigMultibulkCount, line, out int lineLength)) return false;
-        if (!RedisInteger.TryParse(line[1..lineLength], out long count) || count > limits.MaxMultibulkLength)
-            RespProtocolException.Throw(RespProtocolException.InvalidMultibulkLength);
+        long count = ParseArgumentCount(line[1..lineLength], limits);
 
+        long commandBytes = 0;
         for (long i = 0; i < count; i++)
         {
             if (!TryReadCountLine(ref reader, limits, RespProtocolException.TooBigBulkCount, line, out lineLength)) return false;
-            long length = ParseBulkLength(line[..lineLength], limits);
+            long length = ParseBulkLength(line[..lineLength], limits, ref commandBytes);
             if (reader.Remaining < length + 2) return false;
             if (target is not null)
             {

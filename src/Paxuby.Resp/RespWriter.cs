@@ -63,6 +63,21 @@ public readonly struct RespWriter
 
     public void WriteError(string message) => WriteEncodedLine((byte)'-', message, replaceLineBreaks: true);
 
+    /// <summary>
+    /// Writes "-ERR message" for input the reader refused, byte for byte as Redis does (its message
+    /// may quote a raw non-ASCII byte, which a UTF-8 string would turn into two).
+    /// </summary>
+    public void WriteError(RespProtocolException error)
+    {
+        byte[] message = error.MessageBytes;
+        Span<byte> span = _output.GetSpan(message.Length + 7);
+        "-ERR "u8.CopyTo(span);
+        message.CopyTo(span[5..]);
+        span[message.Length + 5] = (byte)'\r';
+        span[message.Length + 6] = (byte)'\n';
+        _output.Advance(message.Length + 7);
+    }
+
     public void WriteInteger(long value) => WritePrefixedNumber((byte)':', value);
 
     public void WriteBulkString(ReadOnlySpan<byte> value)
@@ -174,8 +189,11 @@ public readonly struct RespWriter
         span[0] = prefix;
         Span<byte> body = span.Slice(1, length);
         Encoding.UTF8.GetBytes(text, body);
-        if (replaceLineBreaks) body.Replace((byte)'\r', (byte)' ');
-        if (replaceLineBreaks) body.Replace((byte)'\n', (byte)' ');
+        if (replaceLineBreaks)
+        {
+            body.Replace((byte)'\r', (byte)' ');
+            body.Replace((byte)'\n', (byte)' ');
+        }
         span[length + 1] = (byte)'\r';
         span[length + 2] = (byte)'\n';
         _output.Advance(length + 3);

@@ -123,6 +123,35 @@ public class ReaderErrorTests
             ReadUntilError(new ReadOnlySequence<byte>(B("*1\r\n$536870913\r\n")), RespLimits.Default));
     }
 
+    [Theory]
+    [InlineData("*11\r\n", "Protocol error: unauthenticated multibulk length")]
+    [InlineData("*1\r\n$16385\r\n", "Protocol error: unauthenticated bulk length")]
+    [InlineData("*1\r\n$536870913\r\n", InvalidBulk)]
+    [InlineData("*x\r\n", InvalidMultibulk)]
+    public void Before_authentication_large_commands_are_refused_as_redis_does(string input, string message)
+    {
+        var limits = new RespLimits { AuthenticationRequired = true };
+        Assert.Equal(message, ReadUntilError(new ReadOnlySequence<byte>(B(input)), limits));
+        Assert.Equal(message, ReadUntilError(Sequences.Chunked(B(input), 1), limits));
+    }
+
+    [Fact]
+    public void Before_authentication_ten_arguments_of_16_kilobytes_are_still_accepted()
+    {
+        var limits = new RespLimits { AuthenticationRequired = true };
+        string bulk = "$16384\r\n" + new string('v', 16384) + "\r\n";
+        byte[] input = B("*10\r\n" + string.Concat(Enumerable.Repeat(bulk, 10)));
+        Assert.Single(Feed.ReadWhole(new ReadOnlySequence<byte>(input), limits));
+    }
+
+    [Fact]
+    public void Command_announcing_more_than_2_gigabytes_is_refused_before_its_data_arrives()
+    {
+        var limits = new RespLimits { MaxBulkBytes = long.MaxValue };
+        Assert.Equal("Protocol error: command too large",
+            ReadUntilError(new ReadOnlySequence<byte>(B("*1\r\n$3000000000\r\n")), limits));
+    }
+
     [Fact]
     public void Message_bytes_carry_the_raw_byte_that_was_found()
     {

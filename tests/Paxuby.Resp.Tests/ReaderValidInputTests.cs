@@ -106,17 +106,13 @@ public class ReaderValidInputTests
         ReadCommand[] expected = [new(false, [B("SET"), B("k"), value]), ReadCommand.Inline("PING")];
 
         var command = new RespCommand();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(expected, Feed.ReadWhole(new ReadOnlySequence<byte>(input), reused: command));
-        System.IO.File.AppendAllText("/tmp/resp/timing.txt", $"whole {sw.ElapsedMilliseconds}\n");
         // Every cut through the count lines and the end, and a few through the payload.
         var splits = Enumerable.Range(0, 40)
             .Concat(Enumerable.Range(input.Length - 12, 13))
             .Concat(Enumerable.Range(1, 8).Select(i => i * (input.Length / 9)));
         foreach (int at in splits) Assert.Equal(expected, Feed.ReadWhole(Sequences.SplitAt(input, at), reused: command));
-        System.IO.File.AppendAllText("/tmp/resp/timing.txt", $"splits {sw.ElapsedMilliseconds}\n");
         Assert.Equal(expected, Feed.Incrementally(input, chunk: 4096, reused: command));
-        System.IO.File.AppendAllText("/tmp/resp/timing.txt", $"inc {sw.ElapsedMilliseconds}\n");
         Assert.Equal(expected, Feed.Incrementally(input, chunk: 65537, reused: command));
     }
 

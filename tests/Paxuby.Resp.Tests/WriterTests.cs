@@ -35,6 +35,13 @@ public class WriterTests
     }
 
     [Fact]
+    public void Protocol_error_is_written_with_its_raw_byte_as_redis_does()
+    {
+        var error = new RespProtocolException("Protocol error: expected '$', got '\xe9'");
+        AssertWire("-ERR Protocol error: expected '$', got '\xe9'\r\n", "-ERR Protocol error: expected '$', got '\xe9'\r\n", w => w.WriteError(error));
+    }
+
+    [Fact]
     public void Integers_cover_the_whole_64_bit_range()
     {
         AssertWire(":0\r\n", ":0\r\n", w => w.WriteInteger(0));

@@ -11,7 +11,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly PaxubyServer _server;
     private readonly string _dataDir;
 
-    public TestServer(string? requirepass = null, long protoMaxBulkLen = 512L * 1024 * 1024)
+    public TestServer(string? requirepass = null, long protoMaxBulkLen = 512L * 1024 * 1024, TimeProvider? time = null)
     {
         _dataDir = Path.Combine(Path.GetTempPath(), "paxuby-test-" + Guid.NewGuid().ToString("N"));
         var config = new ClusterConfig
@@ -21,7 +21,7 @@ public sealed class TestServer : IAsyncDisposable
             Requirepass = requirepass,
             ProtoMaxBulkLen = protoMaxBulkLen,
         };
-        _server = PaxubyServer.Start(config, [0], NullLoggerFactory.Instance);
+        _server = PaxubyServer.Start(config, [0], NullLoggerFactory.Instance, time);
     }
 
     public IPEndPoint Endpoint => _server.ClientEndpoints[0];

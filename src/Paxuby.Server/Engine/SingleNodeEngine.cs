@@ -13,14 +13,14 @@ public sealed class SingleNodeEngine : ICommandEngine, IDisposable
     private readonly CacheStateMachine _stateMachine = new();
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Timer _sweepTimer;
+    private readonly ITimer _sweepTimer;
     private long _lastTimestampMs;
     private long _appliedCommands;
 
     public SingleNodeEngine(TimeProvider time, TimeSpan sweepInterval)
     {
         _time = time;
-        _sweepTimer = new Timer(_ => SweepExpired(), null, sweepInterval, sweepInterval);
+        _sweepTimer = time.CreateTimer(_ => SweepExpired(), null, sweepInterval, sweepInterval);
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)

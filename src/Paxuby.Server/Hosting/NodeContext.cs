@@ -13,6 +13,7 @@ namespace Paxuby.Server.Hosting;
 public sealed class NodeContext
 {
     private long _nextClientId;
+    private RespLimits _limits = RespLimits.Default;
 
     public NodeContext(int nodeId, IPEndPoint endpoint, ClusterConfig config, ICommandEngine engine, TimeProvider time, ILogger logger)
     {
@@ -42,7 +43,18 @@ public sealed class NodeContext
 
     public RuntimeSettings Settings { get; }
 
-    public RespLimits Limits { get; set; }
+    public RespLimits Limits
+    {
+        get => _limits;
+        set
+        {
+            _limits = value;
+            UnauthenticatedLimits = new RespLimits { MaxBulkBytes = value.MaxBulkBytes, AuthenticationRequired = true };
+        }
+    }
+
+    /// <summary>Redis's tighter limits for a connection that has not yet authenticated on a server with requirepass.</summary>
+    public RespLimits UnauthenticatedLimits { get; private set; } = RespLimits.Default;
 
     public DateTimeOffset StartedAt { get; }
 

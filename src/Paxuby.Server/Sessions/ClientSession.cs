@@ -123,11 +123,11 @@ public sealed partial class ClientSession
                 bool parsed;
                 try
                 {
-                    parsed = RespReader.TryReadCommand(ref remaining, _command, _node.Limits);
+                    parsed = RespReader.TryReadCommand(ref remaining, _command, Authenticated ? _node.Limits : _node.UnauthenticatedLimits);
                 }
                 catch (RespProtocolException e)
                 {
-                    Reply.WriteError("ERR " + e.Message);
+                    Reply.WriteError(e);
                     _closeAfterFlush = true;
                     break;
                 }

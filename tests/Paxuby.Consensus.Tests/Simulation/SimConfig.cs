@@ -38,12 +38,20 @@ internal sealed class SimConfig
     /// <summary>Per-replica tick period spread in units (±), i.e. clock-rate drift in percent.</summary>
     public int ClockDriftUnits { get; init; } = 2;
 
-    /// <summary>Whether one replica may stay down after healing (a majority remains).</summary>
-    public bool LeaveOneDown { get; init; }
+    /// <summary>How many replicas stay down after healing (a majority always remains).</summary>
+    public int LeftDownAfterHeal { get; init; }
+
+    /// <summary>Proposal window and batch size of every replica.</summary>
+    public int WindowSlots { get; init; } = 4;
+
+    public int MaxBatchCommands { get; init; } = 16;
 
     public int ClientAttemptTimeoutTicks { get; init; } = 25;
     public int ClientGiveUpTicks { get; init; } = 150;
     public int MaxThinkTicks { get; init; } = 3;
+
+    /// <summary>Client-to-replica hop is 1 + [0, this] units.</summary>
+    public int ClientHopMaxUnits { get; init; } = 10;
 
     internal TestFaults Faults { get; init; } = TestFaults.None;
 
@@ -54,19 +62,22 @@ internal sealed class SimConfig
         var rng = new Random(seed);
         var replicaCount = rng.Next(3) == 0 ? 5 : 3;
         var slowNetwork = rng.Next(4) == 0;
+        var lossyNetwork = rng.Next(5) == 0;
         return new SimConfig
         {
             Seed = seed,
             ReplicaCount = replicaCount,
             ClientCount = 3 + rng.Next(3),
             KeyCount = 2 + rng.Next(3),
-            LossRate = rng.NextDouble() * 0.08,
+            LossRate = rng.NextDouble() * (lossyNetwork ? 0.25 : 0.08),
             DuplicateRate = rng.NextDouble() * 0.04,
             MinDelayUnits = 2 + rng.Next(10),
             MaxDelayUnits = slowNetwork ? 150 + rng.Next(250) : 20 + rng.Next(60),
             MaxDiskLatencyUnits = rng.Next(50),
             MeanTicksBetweenFaults = 15 + rng.Next(60),
-            LeaveOneDown = rng.Next(3) == 0,
+            LeftDownAfterHeal = rng.Next(3) == 0 ? rng.Next(1, (replicaCount - 1) / 2 + 1) : 0,
+            WindowSlots = 1 + rng.Next(8),
+            MaxBatchCommands = 1 + rng.Next(32),
             Faults = faults ?? TestFaults.None,
         };
     }
@@ -76,12 +87,13 @@ internal sealed class SimConfig
         {
             ReplicaId = replicaId,
             ReplicaIds = Enumerable.Range(0, ReplicaCount).ToArray(),
-            WindowSlots = 4,
-            MaxBatchCommands = 16,
+            WindowSlots = WindowSlots,
+            MaxBatchCommands = MaxBatchCommands,
             Faults = Faults,
         };
 
     public override string ToString() =>
         $"seed={Seed} replicas={ReplicaCount} clients={ClientCount} keys={KeyCount} loss={LossRate:F3} dup={DuplicateRate:F3} "
-        + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t leaveOneDown={LeaveOneDown}";
+        + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t "
+        + $"window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal}";
 }

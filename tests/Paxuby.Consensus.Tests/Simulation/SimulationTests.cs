@@ -66,16 +66,21 @@ public sealed class SimulationTests(ITestOutputHelper output)
             nameof(TestFaults.SkipNoOpFillAndOwnBallotCommit) => new TestFaults { SkipNoOpFillAndOwnBallotCommit = true },
             _ => throw new ArgumentOutOfRangeException(nameof(variant)),
         };
-        for (var seed = 1; seed <= BrokenVariantSearchSeeds; seed++)
-        {
-            var result = Simulator.Run(SimConfig.FromSeed(seed, faults));
-            if (!result.Ok)
+        // Search in parallel but report the lowest failing seed, so the outcome is deterministic.
+        var results = new SimResult?[BrokenVariantSearchSeeds + 1];
+        var loop = Parallel.For(1, BrokenVariantSearchSeeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            (seed, state) =>
             {
-                output.WriteLine($"{variant}: caught at seed {seed} (search {seed}/{BrokenVariantSearchSeeds}): {result.Violations[0]}");
-                return;
-            }
-        }
-        Assert.Fail($"{variant}: no checker failed within {BrokenVariantSearchSeeds} seeds");
+                var result = Simulator.Run(SimConfig.FromSeed(seed, faults));
+                results[seed] = result;
+                if (!result.Ok)
+                {
+                    state.Break();
+                }
+            });
+        Assert.True(loop.LowestBreakIteration is not null, $"{variant}: no checker failed within {BrokenVariantSearchSeeds} seeds");
+        var caught = results[(int)loop.LowestBreakIteration!.Value]!;
+        output.WriteLine($"{variant}: caught at seed {caught.Config.Seed} (bound {BrokenVariantSearchSeeds}): {caught.Violations[0]}");
     }
 
     private static SimResult[] RunSeeds(int[] seeds, Func<int, SimConfig> configFor)

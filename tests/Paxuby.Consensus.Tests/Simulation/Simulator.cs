@@ -154,8 +154,8 @@ internal sealed class Simulator
     /// <summary>Counts of every message sent, by type (for the measurements).</summary>
     public Dictionary<MessageType, long> MessagesByType { get; } = new();
 
-    /// <summary>Client-observed write latencies in units.</summary>
-    public List<long> WriteLatenciesUnits { get; } = new();
+    /// <summary>Every completed client operation: (call, return) in units, and whether it wrote.</summary>
+    public List<(long Call, long Return, bool Write)> CompletedOps { get; } = new();
 
     /// <summary>(time, replica) of every transition to leader.</summary>
     public List<(long Time, int Replica)> LeaderElections { get; } = new();
@@ -544,10 +544,10 @@ internal sealed class Simulator
         lossRate = 0;
         duplicateRate = 0;
         Record("heal: faults stop");
-        var keepDown = config.LeaveOneDown ? faultRng.Next(nodes.Length) : -1;
+        var keepDown = nodes.Select(n => n.Id).OrderBy(_ => faultRng.Next()).Take(config.LeftDownAfterHeal).ToHashSet();
         foreach (var node in nodes)
         {
-            if (node.Id == keepDown)
+            if (keepDown.Contains(node.Id))
             {
                 if (node.Up)
                 {
@@ -609,7 +609,7 @@ internal sealed class Simulator
         var op = client.Op!;
         var token = ++client.AttemptToken;
         var node = nodes[client.Target];
-        Schedule(Now + 1 + clientRng.Next(10), () => OnNode(node, node.Incarnation, () => HandleRequest(node, client, op, token)));
+        Schedule(Now + 1 + clientRng.Next(config.ClientHopMaxUnits + 1), () => OnNode(node, node.Incarnation, () => HandleRequest(node, client, op, token)));
         Schedule(Now + (long)config.ClientAttemptTimeoutTicks * SimConfig.UnitsPerTick, () =>
         {
             if (client.Op != op || client.AttemptToken != token)
@@ -673,7 +673,7 @@ internal sealed class Simulator
     private void ReplyToClient(long clientId, long seq, long token, ReplyKind kind, byte[] payload, int leaderHint)
     {
         var client = clients[clientId - 100];
-        Schedule(Now + 1 + clientRng.Next(10), () =>
+        Schedule(Now + 1 + clientRng.Next(config.ClientHopMaxUnits + 1), () =>
         {
             if (client.Op is not { } op || op.Seq != seq)
             {
@@ -709,6 +709,7 @@ internal sealed class Simulator
     {
         client.Op = null;
         Result.OpsCompleted++;
+        CompletedOps.Add((op.CallTime, Now, op.Kind != OpKind.Get));
         if (op.CallTime >= livenessFromUnits)
         {
             livenessOps.Add((op.CallTime, Now));

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Paxuby.Server.Tests;
+
+/// <summary>
+/// The real executable in its own process, with a config.yaml of free loopback ports in a
+/// temporary directory; killed by pid and cleaned up on dispose.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource _allReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _readyCount;
+
+    public ServerProcess(int replicas, string extraArgs = "")
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "paxuby-proc-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        Ports = FreePorts(replicas);
+        ConfigPath = Path.Combine(Directory, "config.yaml");
+        File.WriteAllText(ConfigPath, "addrs:\n" + string.Join("", Ports.Select(p => $"  - 127.0.0.1:{p}\n")) + $"data_dir: {Path.Combine(Directory, "data")}\n");
+        string serverDll = Path.Combine(AppContext.BaseDirectory, "paxuby-server.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{serverDll}\" --config \"{ConfigPath}\" {extraArgs}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        ExpectedReady = extraArgs.Contains("--node") ? 1 : replicas;
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath { get; }
+
+    public IReadOnlyList<int> Ports { get; }
+
+    public int ExpectedReady { get; }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get { lock (_output) return string.Join("\n", _output); }
+    }
+
+    /// <summary>Waits until every started replica printed that it is ready.</summary>
+    public void WaitUntilReady()
+    {
+        if (!_allReady.Task.Wait(StartTimeout)) throw new TimeoutException("server did not start:\n" + Output);
+    }
+
+    public RawClient Connect(int replica) => new(new IPEndPoint(IPAddress.Loopback, Ports[replica]));
+
+    /// <summary>Sends SIGTERM and returns the exit code, or null if it did not exit in time.</summary>
+    public int? Terminate(TimeSpan timeout)
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        return _process.WaitForExit(timeout) ? _process.ExitCode : null;
+    }
+
+    public int? WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout) ? _process.ExitCode : null;
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.Add(line);
+        if (line.Contains(" ready: redis-cli") && Interlocked.Increment(ref _readyCount) == ExpectedReady) _allReady.TrySetResult();
+    }
+
+    private static List<int> FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a dying process; the temp directory is cleaned by the system.
+        }
+    }
+}

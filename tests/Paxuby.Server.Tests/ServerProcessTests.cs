@@ -1,0 +1,50 @@
+namespace Paxuby.Server.Tests;
+
+/// <summary>The executable as a user starts it: config.yaml, every local replica, clean stop on SIGTERM.</summary>
+public sealed class ServerProcessTests
+{
+    [Fact]
+    public void Default_start_serves_every_replica_of_config_yaml_with_one_view_of_the_data()
+    {
+        using var server = new ServerProcess(replicas: 3);
+        server.WaitUntilReady();
+        using RawClient first = server.Connect(0);
+        using RawClient second = server.Connect(1);
+        using RawClient third = server.Connect(2);
+        Assert.Equal("+OK\r\n", first.Call("SET", "shared", "one"));
+        Assert.Equal("$3\r\none\r\n", second.Call("GET", "shared"));
+        Assert.Equal(":1\r\n", third.Call("INCR", "visits"));
+        Assert.Equal(":2\r\n", first.Call("INCR", "visits"));
+    }
+
+    [Fact]
+    public void Sigterm_stops_the_server_cleanly()
+    {
+        using var server = new ServerProcess(replicas: 1);
+        server.WaitUntilReady();
+        using (RawClient client = server.Connect(0))
+        {
+            Assert.Equal("+PONG\r\n", client.Call("PING"));
+        }
+        Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
+        Assert.Contains("stopping", server.Output);
+    }
+
+    [Fact]
+    public void Node_option_starts_only_that_replica()
+    {
+        using var server = new ServerProcess(replicas: 3, extraArgs: "--node 1");
+        server.WaitUntilReady();
+        using RawClient client = server.Connect(1);
+        Assert.Equal("+PONG\r\n", client.Call("PING"));
+        Assert.Throws<System.Net.Sockets.SocketException>(() => server.Connect(0));
+    }
+
+    [Fact]
+    public void Bad_config_is_reported_and_the_server_exits_with_code_2()
+    {
+        using var server = new ServerProcess(replicas: 1, extraArgs: "--node 7");
+        Assert.Equal(2, server.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("--node 7", server.Output);
+    }
+}
