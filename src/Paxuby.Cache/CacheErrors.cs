@@ -44,6 +44,14 @@ public static class CacheErrors
         writer.WriteError(text.Written);
     }
 
+    /// <summary>The same for a table name such as <see cref="CommandInfo.Name"/>.</summary>
+    public static void WriteWrongArity(RespWriter writer, string fullName)
+    {
+        Span<byte> name = stackalloc byte[QuotedLimit];
+        int length = System.Text.Encoding.ASCII.GetBytes(fullName.AsSpan(0, Math.Min(fullName.Length, QuotedLimit)), name);
+        WriteWrongArity(writer, name[..length]);
+    }
+
     /// <summary>"ERR invalid expire time in 'set' command".</summary>
     public static void WriteInvalidExpireTime(RespWriter writer, ReadOnlySpan<byte> commandName)
     {

@@ -59,7 +59,7 @@ internal static class CommandExecutor
         }
         if (!info.AcceptsArgumentCount(args.Count))
         {
-            CacheErrors.WriteWrongArity(writer, System.Text.Encoding.ASCII.GetBytes(info.Name));
+            CacheErrors.WriteWrongArity(writer, info.Name);
             return null;
         }
         return info;

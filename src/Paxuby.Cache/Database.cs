@@ -175,6 +175,9 @@ public sealed class Database
         return removed;
     }
 
+    /// <summary>True when a sweep at <paramref name="nowMs"/> may find something to remove here.</summary>
+    public bool MayHaveKeysDueBy(long nowMs) => ExpiresCount > 0 && _expiries.AnyDue(nowMs);
+
     /// <summary>Exchanges the whole content of this database with <paramref name="other"/> (SWAPDB), in O(1).</summary>
     public void SwapContentWith(Database other)
     {

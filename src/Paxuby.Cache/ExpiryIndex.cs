@@ -30,6 +30,9 @@ internal sealed class ExpiryIndex
         return false;
     }
 
+    /// <summary>True when the earliest pair is due at <paramref name="nowMs"/> (it may be stale: a hint, not a promise).</summary>
+    public bool AnyDue(long nowMs) => _queue.TryPeek(out _, out var priority) && priority.ExpireAtMs <= nowMs;
+
     public void Pop() => _queue.Dequeue();
 
     public void Clear() => _queue.Clear();

@@ -54,6 +54,19 @@ public sealed class Keyspace
         }
     }
 
+    /// <summary>
+    /// True when an expiry sweep at <paramref name="nowMs"/> may remove something: the server can
+    /// skip proposing sweeps that would find nothing. Rarely true in vain, never false in vain.
+    /// </summary>
+    public bool MayHaveKeysDueBy(long nowMs)
+    {
+        foreach (Database db in _databases)
+        {
+            if (db.MayHaveKeysDueBy(nowMs)) return true;
+        }
+        return false;
+    }
+
     public static bool IsValidIndex(long index) => index is >= 0 and < DatabaseCount;
 
     public void FlushAll()

@@ -44,9 +44,8 @@ internal static class KeyspaceSnapshot
                 output.Write(entry.Version);
             }
 
-            var pairs = db.Tombstones.InOrder;
-            output.Write(pairs.Count());
-            foreach (var (key, version) in pairs)
+            output.Write(db.Tombstones.PairCount);
+            foreach (var (key, version) in db.Tombstones.InOrder)
             {
                 WriteBytes(output, key);
                 output.Write(version);

@@ -22,6 +22,9 @@ internal sealed class Tombstones
 
     public int Count => _versions.Count;
 
+    /// <summary>Pairs in the insertion-order queue, stale ones included.</summary>
+    public int PairCount => _order.Count;
+
     /// <summary>Pairs in insertion order, stale ones included (the snapshot keeps them to stay identical).</summary>
     public IEnumerable<(byte[] Key, long Version)> InOrder => _order;
 

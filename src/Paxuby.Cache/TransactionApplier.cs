@@ -1,6 +1,6 @@
 using System.Buffers;
+using Paxuby.Cache.Commands;
 using Paxuby.Resp;
-using Paxuby.Cache.Commands.Strings;
 
 namespace Paxuby.Cache;
 
@@ -67,11 +67,11 @@ internal sealed class TransactionApplier
         if (args.Is(0, "SELECT"u8))
         {
             if (args.Count != 2) CacheErrors.WriteWrongArity(writer, "select"u8);
-            else if (!RedisInteger.TryParse(args[1], out long index)) writer.WriteError(CacheErrors.NotInteger);
+            else if (!CommandArguments.TryGetInt32(writer, args[1], out int index)) return true;
             else if (!Keyspace.IsValidIndex(index)) writer.WriteError(CacheErrors.DbIndexOutOfRange);
             else
             {
-                db = (int)index;
+                db = index;
                 writer.WriteOk();
             }
             return true;

@@ -1,30 +1,5 @@
 namespace Paxuby.Consensus;
 
-public enum ProposeStatus : byte
-{
-    /// <summary>Queued; it goes out in the next batch the window allows.</summary>
-    Accepted = 1,
-
-    /// <summary>This replica is not the leader: redirect to <see cref="Replica.LeaderId"/>.</summary>
-    NotLeader = 2,
-
-    /// <summary>The proposal queue is full: back off and retry.</summary>
-    Busy = 3,
-
-    /// <summary>The command alone exceeds the batch byte limit.</summary>
-    TooLarge = 4,
-}
-
-public enum ReadStatus : byte
-{
-    /// <summary>The read appears in a later <see cref="Ready.Reads"/> or <see cref="Ready.FailedReads"/>.</summary>
-    Pending = 1,
-
-    NotLeader = 2,
-
-    Busy = 3,
-}
-
 /// <summary>
 /// One Multi-Paxos replica (acceptor, learner, and proposer when leader) as a pure, single-threaded
 /// state machine: input through <see cref="Step"/>, <see cref="Tick"/>, <see cref="Propose"/> and
@@ -33,6 +8,9 @@ public enum ReadStatus : byte
 /// Invariants, checked on every change: applied ≤ committed; every slot up to the commit index is
 /// decided; a decided slot's value never changes; the promised ballot never goes down; an accepted
 /// ballot never exceeds the promise it was accepted under.
+/// The driver derives ticks from a monotonic clock and calls <see cref="Tick"/> for every tick that
+/// has passed, a pause included, before it steps messages or asks for reads: leases are counted in
+/// ticks, so a tick count that lags real time would stretch them.
 /// </summary>
 public sealed class Replica
 {
@@ -72,7 +50,7 @@ public sealed class Replica
     private long maxKnownTimestampMs;
     private Ballot learnBallot;
     private long learnedThrough;
-    private Ballot leaseGrantedTo;
+    private Ballot? leaseGrantedTo; // null after a restart: whoever held a lease then is unknown
     private long leaseGrantedUntilTick;
 
     // Time and roles.
@@ -159,7 +137,7 @@ public sealed class Replica
         appliedIndex = appliedSlot;
         highestSeenRound = promised.Round;
         // Leases granted before the crash died with memory: promise nobody for a whole lease.
-        leaseGrantedTo = Ballot.Zero;
+        leaseGrantedTo = null;
         leaseGrantedUntilTick = options.LeaseTicks;
         roleDirty = true;
         ResetElectionTimer();
@@ -199,8 +177,8 @@ public sealed class Replica
     public void Step(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Invariant.Require(message.To == id, "message addressed to this replica");
-        if (message.From == id || message.From < 0 || message.From > ReplicaOptions.MaxReplicaId || progress[message.From] is null)
+        // Input from the network never trips an invariant: misrouted or unknown messages are dropped.
+        if (message.To != id || message.From == id || message.From < 0 || message.From > ReplicaOptions.MaxReplicaId || progress[message.From] is null)
         {
             return;
         }
@@ -232,7 +210,7 @@ public sealed class Replica
         {
             electionElapsedTicks++;
             // A lease this replica granted to someone else still binds it: wait it out.
-            if (electionElapsedTicks >= electionTimeoutTicks && !LeaseBlocks(Ballot.Zero))
+            if (electionElapsedTicks >= electionTimeoutTicks && !LeaseBlocks(null))
             {
                 Campaign();
             }
@@ -589,7 +567,9 @@ public sealed class Replica
         }
     }
 
-    private bool LeaseBlocks(Ballot candidate) => now < leaseGrantedUntilTick && leaseGrantedTo != candidate;
+    /// <summary>True while a lease granted to another ballot (any ballot, for a new one: null) is unexpired.</summary>
+    private bool LeaseBlocks(Ballot? candidate) =>
+        now < leaseGrantedUntilTick && (candidate is null || leaseGrantedTo != candidate);
 
     private void GrantLease(Ballot holder)
     {

@@ -62,6 +62,8 @@ public sealed class KeyCommandsTests
         Assert.Equal(Array("user:1", "user:2"), _cache.Read("keys", "user:*"));
         Assert.Equal(Array("user:1", "user:2", "order:1"), _cache.Read("keys", "*"));
         Assert.Equal("*0\r\n", _cache.Read("keys", "nothing*"));
+        Assert.Equal(Array("order:1"), _cache.Read("keys", "order:1"));
+        Assert.Equal("*0\r\n", _cache.Read("keys", "user:3"));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class StringCommandsTests
     }
 
     [Fact]
-    public void Set_with_a_repeated_expiry_option_keeps_the_last_one()
+    public void Set_accepts_a_repeated_option_and_keeps_the_last_expiry()
     {
         Assert.Equal(Ok, _cache.Apply("SET", "k", "v", "EX", "10", "EX", "20"));
         Assert.Equal(_cache.NowMs + 20_000, ExpireAtMs("k"));
@@ -380,5 +380,50 @@ public sealed class StringCommandsTests
         Assert.Equal("*1\r\n$-1\r\n", _cache.Read("MGET", "k"));
         Assert.Equal(":0\r\n", _cache.Read("STRLEN", "k"));
         Assert.Equal(1, Db.Count);
+    }
+
+    // Rows copied from COMMAND INFO of redis-server 7.0.
+    [Theory]
+    [InlineData("get", 2, "readonly fast", 1, 1, 1, "@read @string @fast")]
+    [InlineData("set", -3, "write denyoom", 1, 1, 1, "@write @string @slow")]
+    [InlineData("setnx", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("setex", 4, "write denyoom", 1, 1, 1, "@write @string @slow")]
+    [InlineData("psetex", 4, "write denyoom", 1, 1, 1, "@write @string @slow")]
+    [InlineData("getset", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("getdel", 2, "write fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("getex", -2, "write fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("mget", -2, "readonly fast", 1, -1, 1, "@read @string @fast")]
+    [InlineData("mset", -3, "write denyoom", 1, -1, 2, "@write @string @slow")]
+    [InlineData("msetnx", -3, "write denyoom", 1, -1, 2, "@write @string @slow")]
+    [InlineData("append", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("strlen", 2, "readonly fast", 1, 1, 1, "@read @string @fast")]
+    [InlineData("incr", 2, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("incrby", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("decr", 2, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("decrby", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("incrbyfloat", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast")]
+    [InlineData("getrange", 4, "readonly", 1, 1, 1, "@read @string @slow")]
+    [InlineData("substr", 4, "readonly", 1, 1, 1, "@read @string @slow")]
+    [InlineData("setrange", 4, "write denyoom", 1, 1, 1, "@write @string @slow")]
+    [InlineData("lcs", -3, "readonly", 1, 2, 1, "@read @string @slow")]
+    public void Table_entry_matches_redis_command_info(string name, int arity, string flags, int firstKey, int lastKey, int step, string categories)
+    {
+        CommandInfo info = Assert.Single(Commands.StringCommands.All, c => c.Name == name);
+        string[] flagNames =
+        [
+            .. (info.Flags & CommandFlags.Write) != 0 ? ["write"] : Array.Empty<string>(),
+            .. (info.Flags & CommandFlags.ReadOnly) != 0 ? ["readonly"] : Array.Empty<string>(),
+            .. (info.Flags & CommandFlags.DenyOom) != 0 ? ["denyoom"] : Array.Empty<string>(),
+            .. (info.Flags & CommandFlags.Fast) != 0 ? ["fast"] : Array.Empty<string>(),
+        ];
+        Assert.Equal((arity, flags, firstKey, lastKey, step, categories, "string"),
+            (info.Arity, string.Join(' ', flagNames), info.FirstKey, info.LastKey, info.Step, string.Join(' ', info.Categories), info.Group));
+        Assert.NotNull(info.Handler);
+    }
+
+    [Fact]
+    public void Table_has_exactly_the_string_commands()
+    {
+        Assert.Equal(22, Commands.StringCommands.All.Count());
     }
 }

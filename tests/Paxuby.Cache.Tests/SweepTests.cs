@@ -23,6 +23,18 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public void Keyspace_says_whether_a_sweep_could_find_anything()
+    {
+        long now = _cache.NowMs;
+        Assert.False(_cache.Keyspace.MayHaveKeysDueBy(now));
+        _cache.Keyspace[9].Set("a"u8, [1], now + 100);
+        Assert.False(_cache.Keyspace.MayHaveKeysDueBy(now + 99));
+        Assert.True(_cache.Keyspace.MayHaveKeysDueBy(now + 100));
+        _cache.Sweep(now + 100);
+        Assert.False(_cache.Keyspace.MayHaveKeysDueBy(now + 1_000));
+    }
+
+    [Fact]
     public void Sweep_skips_keys_whose_expiry_was_changed_or_removed()
     {
         long now = _cache.NowMs;

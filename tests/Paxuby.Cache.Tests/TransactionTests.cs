@@ -36,6 +36,13 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public void Select_errors_inside_a_transaction_match_redis()
+    {
+        Assert.Equal("*3\r\n-ERR value is not an integer or out of range\r\n-ERR value is out of range, value must between -2147483648 and 2147483647\r\n-ERR wrong number of arguments for 'select' command\r\n",
+            _cache.Exec([], ["select", "x"], ["select", "99999999999"], ["select"]));
+    }
+
+    [Fact]
     public void Ping_and_echo_inside_a_transaction_reply_as_redis()
     {
         Assert.Equal("*3\r\n+PONG\r\n$2\r\nhi\r\n$3\r\nyou\r\n", _cache.Exec([], ["ping"], ["ping", "hi"], ["echo", "you"]));

@@ -364,4 +364,38 @@ public sealed class ReplicaRoleTests
         Assert.Equal([1L, 2L], ready.Decided.Select(d => d.Slot));
         Assert.Equal(2, ready.Persist.CommitIndex);
     }
+
+    [Fact]
+    public void Leader_resends_an_unanswered_Accept_after_ResendTicks_and_heartbeats_a_silent_link()
+    {
+        var (leader, _) = ElectedLeader();
+        leader.Propose(Cmd(1, 1));
+        var proposal = Cycle(leader);
+        leader.Tick();
+        leader.Tick();
+        Assert.False(leader.HasReady);
+
+        leader.Tick(); // 3 ticks of silence: heartbeats carry the commit index
+        var heartbeats = Cycle(leader).EagerMessages;
+        Assert.Equal([(MessageType.Heartbeat, 1), (MessageType.Heartbeat, 2)], heartbeats.Select(m => (m.Type, m.To)));
+        Assert.All(heartbeats, m => Assert.Equal(1, m.CommitIndex));
+
+        leader.Tick(); // 4 ticks since the Accept: resend it to both peers, nothing else
+        var resent = Cycle(leader).EagerMessages;
+        Assert.Equal([(MessageType.Accept, 1), (MessageType.Accept, 2)], resent.Select(m => (m.Type, m.To)));
+        Assert.All(resent, m => Assert.Same(proposal.EagerMessages[0].Batch, m.Batch));
+    }
+
+    [Fact]
+    public void Leader_that_hears_from_no_majority_for_an_election_timeout_steps_down()
+    {
+        var (leader, _) = ElectedLeader();
+        for (var i = 0; i < 19; i++)
+        {
+            leader.Tick();
+        }
+        Assert.Equal(Role.Leader, leader.Role);
+        leader.Tick();
+        Assert.Equal(Role.Follower, leader.Role);
+    }
 }

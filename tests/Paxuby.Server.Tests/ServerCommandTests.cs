@@ -83,7 +83,8 @@ public sealed class ServerCommandTests : IAsyncLifetime
         using RawClient client = _server.Connect();
         string count = client.Call("COMMAND", "COUNT");
         Assert.Matches(@"^:\d+\r\n$", count);
-        Assert.True(int.Parse(count[1..^2]) > 80);
+        Assert.True(int.Parse(count[1..^2]) > 60);
+        Assert.StartsWith($"*{count[1..^2]}\r\n", client.Call("COMMAND", "LIST"));
         string info = client.Call("COMMAND", "INFO", "get", "nosuchcommand");
         Assert.StartsWith("*2\r\n*", info);
         Assert.Contains("$3\r\nget\r\n:2\r\n", info);

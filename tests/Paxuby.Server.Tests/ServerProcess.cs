@@ -66,10 +66,16 @@ public sealed class ServerProcess : IDisposable
     public int? Terminate(TimeSpan timeout)
     {
         Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
-        return _process.WaitForExit(timeout) ? _process.ExitCode : null;
+        return WaitForExit(timeout);
     }
 
-    public int? WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout) ? _process.ExitCode : null;
+    public int? WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) return null;
+        // The timed overload does not wait for redirected output; this one does, once the process is gone.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
 
     private void OnLine(string? line)
     {

@@ -1,4 +1,3 @@
-using Paxuby.Resp;
 
 namespace Paxuby.Cache.Commands;
 

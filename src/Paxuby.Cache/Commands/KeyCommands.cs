@@ -53,6 +53,20 @@ internal static class KeyCommands
     {
         Database db = c.Database;
         ReadOnlySpan<byte> pattern = c.Args[1];
+        if (GlobPattern.IsLiteral(pattern))
+        {
+            // A pattern without wildcards can only name itself: one lookup instead of a full pass.
+            if (db.Exists(pattern, c.NowMs))
+            {
+                c.Reply.WriteArrayHeader(1);
+                c.Reply.WriteBulkString(pattern);
+            }
+            else
+            {
+                c.Reply.WriteRaw(RespStrings.EmptyArray);
+            }
+            return;
+        }
         bool all = pattern.SequenceEqual("*"u8);
         var matches = new List<byte[]>();
         KeySlots slots = db.Slots;

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using Paxuby.Resp;
 
 namespace Paxuby.Cache.Commands;
 

@@ -1,5 +1,4 @@
 using Paxuby.Cache.Commands.Strings;
-using Paxuby.Resp;
 
 namespace Paxuby.Cache.Commands;
 

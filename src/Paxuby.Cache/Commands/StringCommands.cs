@@ -71,10 +71,10 @@ internal static class StringCommands
         return true;
     }
 
-    private static void WriteValueOrNull(ref CommandContext ctx, CacheEntry? entry)
+    private static void WriteValueOrNull(RespWriter reply, CacheEntry? entry)
     {
-        if (entry is null) ctx.Reply.WriteNull();
-        else ctx.Reply.WriteBulkString(entry.Value);
+        if (entry is null) reply.WriteNull();
+        else reply.WriteBulkString(entry.Value);
     }
 
     // ---- GET, SET and the commands built on them ----
@@ -82,7 +82,7 @@ internal static class StringCommands
     private static void Get(ref CommandContext ctx)
     {
         if (!TryFindString(ref ctx, ctx.Args[1], out CacheEntry? entry)) return;
-        WriteValueOrNull(ref ctx, entry);
+        WriteValueOrNull(ctx.Reply, entry);
     }
 
     private static void Set(ref CommandContext ctx)
@@ -118,7 +118,7 @@ internal static class StringCommands
         ReadOnlySpan<byte> key = ctx.Args[1];
         if (!TryFindStringForWrite(ref ctx, key, out CacheEntry? existing)) return;
         bool replyWithOld = (flags & ExpiryOptionFlags.Get) != 0;
-        if (replyWithOld) WriteValueOrNull(ref ctx, existing);
+        if (replyWithOld) WriteValueOrNull(ctx.Reply, existing);
 
         bool found = existing is not null;
         if (((flags & ExpiryOptionFlags.Nx) != 0 && found) || ((flags & ExpiryOptionFlags.Xx) != 0 && !found))
@@ -142,7 +142,7 @@ internal static class StringCommands
     {
         ReadOnlySpan<byte> key = ctx.Args[1];
         if (!TryFindStringForWrite(ref ctx, key, out CacheEntry? existing)) return;
-        WriteValueOrNull(ref ctx, existing);
+        WriteValueOrNull(ctx.Reply, existing);
         ctx.Database.Set(key, ctx.Args[2].ToArray(), expireAtMs: 0);
     }
 
@@ -150,7 +150,7 @@ internal static class StringCommands
     {
         ReadOnlySpan<byte> key = ctx.Args[1];
         if (!TryFindStringForWrite(ref ctx, key, out CacheEntry? existing)) return;
-        WriteValueOrNull(ref ctx, existing);
+        WriteValueOrNull(ctx.Reply, existing);
         if (existing is not null) ctx.Database.Remove(key);
     }
 
@@ -190,7 +190,7 @@ internal static class StringCommands
         {
             // A key of another type reads as null here, not as an error.
             CacheEntry? entry = ctx.Database.Find(args[i], ctx.NowMs);
-            WriteValueOrNull(ref ctx, entry);
+            WriteValueOrNull(ctx.Reply, entry);
         }
     }
 
@@ -241,10 +241,14 @@ internal static class StringCommands
             ctx.Reply.WriteError(CacheErrors.StringTooLong);
             return;
         }
-        byte[] value = GC.AllocateUninitializedArray<byte>((int)newLength);
-        entry.Value.CopyTo(value, 0);
-        suffix.CopyTo(value.AsSpan(entry.Value.Length));
-        entry.Value = value;
+        if (!suffix.IsEmpty)
+        {
+            byte[] value = GC.AllocateUninitializedArray<byte>((int)newLength);
+            entry.Value.CopyTo(value, 0);
+            suffix.CopyTo(value.AsSpan(entry.Value.Length));
+            entry.Value = value;
+        }
+        // Even an empty append counts as a change for WATCH, as in Redis.
         ctx.Database.Modified(key);
         ctx.Reply.WriteInteger(newLength);
     }

@@ -9,8 +9,12 @@ namespace Paxuby.Server.Engine;
 /// </summary>
 public interface ICommandEngine
 {
-    /// <summary>Applies an encoded state-machine command in log order and writes its reply.</summary>
-    ValueTask WriteAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies an encoded state-machine command in log order and writes its reply. A client has
+    /// one write in flight at a time, numbered by <paramref name="sequence"/>: a command retried
+    /// after a leader change carries the same pair and is applied once.
+    /// </summary>
+    ValueTask WriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
 
     /// <summary>Serves an encoded read-only command linearizably and writes its reply.</summary>
     ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
@@ -27,4 +31,19 @@ public sealed record EngineStats(
     IReadOnlyList<(int Db, long Keys, long Expires)> Databases,
     long UsedMemoryBytes,
     long AppliedCommands,
-    string Role);
+    string Role)
+{
+    /// <summary>Consensus state for INFO, when the node runs on the log.</summary>
+    public ConsensusStats? Consensus { get; init; }
+}
+
+/// <summary>What INFO's consensus section reports.</summary>
+public sealed record ConsensusStats(
+    string Role,
+    int LeaderId,
+    string Ballot,
+    long CommitSlot,
+    long AppliedSlot,
+    int PendingProposals,
+    bool LeaseHeld,
+    long ElectionsSeen);

@@ -23,7 +23,7 @@ public sealed class SingleNodeEngine : ICommandEngine, IDisposable
         _sweepTimer = time.CreateTimer(_ => SweepExpired(), null, sweepInterval, sweepInterval);
     }
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
     {
         lock (_gate)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Paxuby.Server.Cluster;
 using Paxuby.Server.Configuration;
 using Paxuby.Server.Engine;
 
@@ -14,6 +15,7 @@ public sealed class PaxubyServer : IAsyncDisposable
 {
     private readonly List<ClientListener> _listeners = [];
     private readonly List<IDisposable> _engines = [];
+    private LocalCluster? _cluster;
 
     private PaxubyServer()
     {
@@ -23,19 +25,37 @@ public sealed class PaxubyServer : IAsyncDisposable
 
     public IReadOnlyList<IPEndPoint> ClientEndpoints => _listeners.Select(l => l.LocalEndpoint).ToList();
 
-    /// <summary>Starts the replicas numbered in <paramref name="nodeIds"/>.</summary>
+    /// <summary>The consensus cluster when every replica of several runs in this process; null otherwise.</summary>
+    public LocalCluster? Cluster => _cluster;
+
+    /// <summary>
+    /// Starts the replicas numbered in <paramref name="nodeIds"/>. When they are all the replicas of
+    /// a cluster of several, they run Multi-Paxos among themselves; a lone replica serves alone.
+    /// </summary>
     public static PaxubyServer Start(ClusterConfig config, IReadOnlyList<int> nodeIds, ILoggerFactory loggers, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         var server = new PaxubyServer();
-        var engine = new SingleNodeEngine(time, TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs));
-        server._engines.Add(engine);
+        bool replicated = config.Addrs.Count > 1 && nodeIds.Count == config.Addrs.Count;
+        SingleNodeEngine? single = null;
+        if (replicated)
+        {
+            server._cluster = new LocalCluster(config.Addrs.Count,
+                new ClusterOptions { ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs) },
+                time, loggers.CreateLogger("paxos"));
+        }
+        else
+        {
+            single = new SingleNodeEngine(time, TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs));
+            server._engines.Add(single);
+        }
         var nodes = new List<NodeContext>();
         try
         {
             foreach (int id in nodeIds)
             {
                 IPEndPoint endpoint = config.Endpoints[id];
+                ICommandEngine engine = server._cluster?.EngineFor(id) ?? single!;
                 var node = new NodeContext(id, endpoint, config, engine, time, loggers.CreateLogger($"node{id}"));
                 var listener = new ClientListener(node);
                 listener.Start();
@@ -56,5 +76,6 @@ public sealed class PaxubyServer : IAsyncDisposable
     {
         foreach (ClientListener listener in _listeners) await listener.DisposeAsync();
         foreach (IDisposable engine in _engines) engine.Dispose();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class ClientSession
         {
             _encoded.ResetWrittenCount();
             CacheCommandCodec.EncodeSingle(_encoded, Db, Protocol, command);
-            await _node.Engine.WriteAsync(_encoded.WrittenMemory, Output, cancel);
+            await _node.Engine.WriteAsync(ClientId, ++_writeSequence, _encoded.WrittenMemory, Output, cancel);
         }
         else
         {

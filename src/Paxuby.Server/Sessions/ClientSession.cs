@@ -29,6 +29,7 @@ public sealed partial class ClientSession
     private readonly CancellationTokenSource _closed = new();
     private Channel<QueuedPush>? _pushes;
     private bool _closeAfterFlush;
+    private long _writeSequence;
 
     public ClientSession(NodeContext node, IDuplexPipe transport, string remoteAddress, string localAddress)
     {
@@ -43,6 +44,9 @@ public sealed partial class ClientSession
     }
 
     public long Id { get; }
+
+    /// <summary>Names this connection's writes in the log, unique across replicas and restarts (exactly-once).</summary>
+    public long ClientId { get; } = Random.Shared.NextInt64(1, long.MaxValue);
 
     public string RemoteAddress { get; }
 

@@ -14,7 +14,7 @@ namespace Paxuby.Server.Sessions;
 public static class InfoReport
 {
     private static readonly string[] DefaultSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "consensus", "cpu", "modules", "errorstats", "cluster", "keyspace"];
 
     private static readonly string RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
 
@@ -127,6 +127,23 @@ public static class InfoReport
                 Field(text, "master_replid", RunId);
                 Field(text, "master_repl_offset", stats.AppliedCommands);
                 Field(text, "paxuby_applied_commands", stats.AppliedCommands);
+                break;
+            case "consensus":
+                text.Append("# Consensus\r\n");
+                if (stats.Consensus is not { } consensus)
+                {
+                    Field(text, "paxos_enabled", 0);
+                    break;
+                }
+                Field(text, "paxos_enabled", 1);
+                Field(text, "paxos_role", consensus.Role);
+                Field(text, "paxos_leader", consensus.LeaderId);
+                Field(text, "paxos_ballot", consensus.Ballot);
+                Field(text, "paxos_commit_slot", consensus.CommitSlot);
+                Field(text, "paxos_applied_slot", consensus.AppliedSlot);
+                Field(text, "paxos_pending_proposals", consensus.PendingProposals);
+                Field(text, "paxos_lease_held", consensus.LeaseHeld ? 1 : 0);
+                Field(text, "paxos_elections_seen", consensus.ElectionsSeen);
                 break;
             case "cpu":
                 text.Append("# CPU\r\n");

@@ -26,6 +26,7 @@ public sealed class MeasurementTests(ITestOutputHelper output)
         MeanTicksBetweenFaults = 0,
         ClientHopMaxUnits = 0,
         MaxThinkTicks = 0,
+        RandomTargetRate = 0,
     };
 
     [Theory]
@@ -47,7 +48,7 @@ public sealed class MeasurementTests(ITestOutputHelper output)
         output.WriteLine($"R={replicas}: {batches} batches, {ops} client ops in 300 ticks, {perBatch:F2} messages per committed batch "
             + $"(Accept+Accepted = {2 * (replicas - 1)}), by type: {string.Join(", ", sim.MessagesByType.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))}");
         Assert.True(batches > 100);
-        Assert.InRange(perBatch, 2 * (replicas - 1), 2 * (replicas - 1) * 1.25);
+        Assert.InRange(perBatch, 2 * (replicas - 1) * 0.95, 2 * (replicas - 1) * 1.25); // window edges blur it slightly
     }
 
     [Theory]

@@ -38,6 +38,12 @@ internal sealed class SimConfig
     /// <summary>Per-replica tick period spread in units (±), i.e. clock-rate drift in percent.</summary>
     public int ClockDriftUnits { get; init; } = 2;
 
+    /// <summary>
+    /// Rare-path focus (BUGGIFY): chance that a replica crashes right after sending a Promise and
+    /// comes back soon, which is where a promise that did not survive the crash would show.
+    /// </summary>
+    public double CrashAfterPromiseRate { get; init; }
+
     /// <summary>How many replicas stay down after healing (a majority always remains).</summary>
     public int LeftDownAfterHeal { get; init; }
 
@@ -49,6 +55,9 @@ internal sealed class SimConfig
     public int ClientAttemptTimeoutTicks { get; init; } = 25;
     public int ClientGiveUpTicks { get; init; } = 150;
     public int MaxThinkTicks { get; init; } = 3;
+
+    /// <summary>Chance that a client sends a new request to a random replica instead of the leader it knows.</summary>
+    public double RandomTargetRate { get; init; } = 1.0 / 3;
 
     /// <summary>Client-to-replica hop is 1 + [0, this] units.</summary>
     public int ClientHopMaxUnits { get; init; } = 10;
@@ -76,6 +85,7 @@ internal sealed class SimConfig
             MaxDiskLatencyUnits = rng.Next(50),
             MeanTicksBetweenFaults = 15 + rng.Next(60),
             LeftDownAfterHeal = rng.Next(3) == 0 ? rng.Next(1, (replicaCount - 1) / 2 + 1) : 0,
+            CrashAfterPromiseRate = rng.Next(2) == 0 ? 0.3 : 0,
             WindowSlots = 1 + rng.Next(8),
             MaxBatchCommands = 1 + rng.Next(32),
             Faults = faults ?? TestFaults.None,
@@ -95,5 +105,5 @@ internal sealed class SimConfig
     public override string ToString() =>
         $"seed={Seed} replicas={ReplicaCount} clients={ClientCount} keys={KeyCount} loss={LossRate:F3} dup={DuplicateRate:F3} "
         + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t "
-        + $"window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal}";
+        + $"crashAfterPromise={CrashAfterPromiseRate} window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal}";
 }

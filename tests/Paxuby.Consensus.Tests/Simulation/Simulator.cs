@@ -347,7 +347,32 @@ internal sealed class Simulator
         }
         node.InFlight = null;
         node.Replica!.Advance(ready);
+        if (faultsOn && ready.Messages.Any(m => m.Type == MessageType.Promise) && faultRng.NextDouble() < config.CrashAfterPromiseRate)
+        {
+            CrashSoonAndRestart(node);
+        }
         Pump(node);
+    }
+
+    private void CrashSoonAndRestart(SimNode node)
+    {
+        var incarnation = node.Incarnation;
+        Schedule(Now + 1 + faultRng.Next(SimConfig.UnitsPerTick), () =>
+        {
+            if (node.Incarnation != incarnation || !node.Up)
+            {
+                return;
+            }
+            Crash(node);
+            Schedule(Now + (long)(1 + faultRng.Next(20)) * SimConfig.UnitsPerTick, () =>
+            {
+                if (faultsOn && !node.Up)
+                {
+                    Record($"r{node.Id} restarts");
+                    StartReplica(node);
+                }
+            });
+        });
     }
 
     private void ServeReads(SimNode node)
@@ -591,6 +616,11 @@ internal sealed class Simulator
             var second = (byte)((first + 1 + clientRng.Next(keys - 1)) % keys);
             opKeys = [first, second];
         }
+        if (clientRng.NextDouble() < config.RandomTargetRate)
+        {
+            // Clients connect to any replica, not only to the leader they last found.
+            client.Target = clientRng.Next(nodes.Length);
+        }
         client.Seq++;
         client.Op = new ClientOp
         {
@@ -621,7 +651,8 @@ internal sealed class Simulator
                 GiveUp(client, op);
                 return;
             }
-            client.Target = (client.Target + 1 + clientRng.Next(nodes.Length - 1)) % nodes.Length;
+            // Silence: try the next replica in turn, so every replica is tried within n attempts.
+            client.Target = (client.Target + 1) % nodes.Length;
             SendAttempt(client);
         });
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Text;
 
@@ -9,6 +10,8 @@ namespace Paxuby.Cache.Commands.Strings;
 /// rounds to nearest-even as the FPU does, and <see cref="ToRedisText"/> prints as Redis's
 /// "%.17Lf" with trailing zeros removed, so replies match Redis byte for byte: 10.5 + 0.1 gives
 /// "10.6" but 1000.1 + 0.1 gives "1000.19999999999999996". A double cannot reproduce either.
+/// Values of ordinary size (up to 38 digits, at most 18 decimals) are computed in 128-bit integers
+/// without allocating; the rest of the 15-bit exponent range goes through BigInteger.
 /// </summary>
 internal readonly struct LongDouble
 {
@@ -28,6 +31,12 @@ internal readonly struct LongDouble
 
     private static readonly BigInteger FractionScale = BigInteger.Pow(10, FractionDigits);
 
+    /// <summary>10^38 is the largest power of ten below 2^128.</summary>
+    private const int MaxSmallPowerOfTen = 38;
+
+    /// <summary>A quotient by 10^18 (60 bits) still fits 128 bits once scaled to 66 significant bits.</summary>
+    private const int MaxSmallDecimals = 18;
+
     private LongDouble(bool negative, ulong significand, int exponent, bool infinite)
     {
         IsNegative = negative;
@@ -46,9 +55,6 @@ internal readonly struct LongDouble
     public bool IsInfinity { get; }
 
     public bool IsZero => !IsInfinity && Significand == 0;
-
-    public static LongDouble FromInt64(long value) =>
-        value == 0 ? default : Round(value < 0, BigInteger.Abs(value), BigInteger.One, 0);
 
     /// <summary>
     /// Parses as Redis's string2ld: the whole text must be one strtold number (decimal, hex
@@ -98,6 +104,7 @@ internal readonly struct LongDouble
         }
 
         int exponent = Math.Min(left.Exponent, right.Exponent);
+        if (TryAddSmall(left, right, exponent, out sum)) return true;
         BigInteger exact = left.Scaled(exponent) + right.Scaled(exponent);
         if (exact.IsZero) return true;
         sum = Round(exact.Sign < 0, BigInteger.Abs(exact), BigInteger.One, exponent);
@@ -110,6 +117,9 @@ internal readonly struct LongDouble
     /// </summary>
     public byte[] ToRedisText()
     {
+        Span<byte> small = stackalloc byte[64];
+        if (TryFormatSmall(small, out int length)) return small[..length].ToArray();
+
         BigInteger integerPart;
         BigInteger fraction;
         if (Exponent >= 0)
@@ -140,7 +150,8 @@ internal readonly struct LongDouble
     {
         value = default;
         int position = 0;
-        BigInteger digits = BigInteger.Zero;
+        UInt128 smallDigits = 0;
+        bool fitsSmall = true;
         int significantDigits = 0;
         int fractionDigits = 0;
         int digitCount = 0;
@@ -159,11 +170,13 @@ internal readonly struct LongDouble
             if (seenPoint) fractionDigits++;
             if (digit != 0 || significantDigits > 0)
             {
-                digits = digits * 10 + digit;
                 significantDigits++;
+                if (fitsSmall && smallDigits <= (UInt128.MaxValue - digit) / 10) smallDigits = smallDigits * 10 + digit;
+                else fitsSmall = false;
             }
         }
         if (digitCount == 0) return false;
+        ReadOnlySpan<byte> mantissa = body[..position];
 
         long exponent10 = 0;
         if (position < body.Length)
@@ -171,7 +184,7 @@ internal readonly struct LongDouble
             if ((body[position] | 0x20) != (byte)'e') return false;
             if (!TryParseExponent(body[(position + 1)..], out exponent10)) return false;
         }
-        if (digits.IsZero)
+        if (significantDigits == 0)
         {
             value = new LongDouble(negative, 0, 0, infinite: false);
             return true;
@@ -182,6 +195,13 @@ internal readonly struct LongDouble
         // before any big power of ten is computed.
         long magnitude = significantDigits + scale;
         if (magnitude > 4934 || magnitude < -4952) return false;
+        if (fitsSmall && TryRoundDecimalSmall(negative, smallDigits, scale, out value)) return !value.IsZero;
+
+        BigInteger digits = BigInteger.Zero;
+        foreach (byte b in mantissa)
+        {
+            if (b != (byte)'.') digits = digits * 10 + (b - '0');
+        }
         value = scale >= 0
             ? Round(negative, digits * BigInteger.Pow(10, (int)scale), BigInteger.One, 0)
             : Round(negative, digits, BigInteger.Pow(10, (int)-scale), 0);
@@ -297,6 +317,150 @@ internal readonly struct LongDouble
         if (exponent > MaxExponent) return new LongDouble(negative, 0, 0, infinite: true);
         return new LongDouble(negative, (ulong)kept, (int)exponent, infinite: false);
     }
+
+    /// <summary>digits · 10^scale rounded in 128-bit integers; false when it does not fit them.</summary>
+    private static bool TryRoundDecimalSmall(bool negative, UInt128 digits, long scale, out LongDouble value)
+    {
+        value = default;
+        if (scale >= 0)
+        {
+            if (scale > MaxSmallPowerOfTen) return false;
+            UInt128 power = PowerOfTen((int)scale);
+            return digits <= UInt128.MaxValue / power && TryRoundSmall(negative, digits * power, 1, 0, out value);
+        }
+        return scale >= -MaxSmallDecimals && TryRoundSmall(negative, digits, PowerOfTen((int)-scale), 0, out value);
+    }
+
+    private static UInt128 PowerOfTen(int exponent)
+    {
+        UInt128 power = 1;
+        for (int i = 0; i < exponent; i++) power *= 10;
+        return power;
+    }
+
+    /// <summary>
+    /// <see cref="Round"/> in 128-bit integers: false (and the caller takes the BigInteger path)
+    /// when a shifted operand would not fit, or the result is subnormal or not finite.
+    /// </summary>
+    private static bool TryRoundSmall(bool negative, UInt128 numerator, UInt128 denominator, int exponent2, out LongDouble value)
+    {
+        value = default;
+        int numeratorBits = BitLength(numerator);
+        int denominatorBits = BitLength(denominator);
+        int shift = SignificandBits + 2 - (numeratorBits - denominatorBits);
+        if (shift > 0)
+        {
+            if (numeratorBits + shift > 128) return false;
+            numerator <<= shift;
+        }
+        else
+        {
+            if (denominatorBits - shift > 128) return false;
+            denominator <<= -shift;
+        }
+        (UInt128 quotient, UInt128 remainder) = UInt128.DivRem(numerator, denominator);
+
+        int excess = BitLength(quotient) - SignificandBits;
+        long exponent = (long)exponent2 - shift + excess;
+        if (exponent < MinExponent || exponent > MaxExponent) return false;
+
+        UInt128 kept = quotient >> excess;
+        UInt128 dropped = quotient - (kept << excess);
+        UInt128 half = UInt128.One << (excess - 1);
+        bool roundUp = dropped > half || (dropped == half && (remainder != 0 || (kept & 1) != 0));
+        if (roundUp)
+        {
+            kept++;
+            if (BitLength(kept) > SignificandBits)
+            {
+                kept >>= 1;
+                exponent++;
+            }
+        }
+        if (exponent > MaxExponent) return false;
+        value = new LongDouble(negative, (ulong)kept, (int)exponent, infinite: false);
+        return true;
+    }
+
+    /// <summary>The exact sum in 128 bits when the exponents are at most 62 apart.</summary>
+    private static bool TryAddSmall(LongDouble left, LongDouble right, int exponent, out LongDouble sum)
+    {
+        sum = default;
+        int leftShift = left.Exponent - exponent;
+        int rightShift = right.Exponent - exponent;
+        if (Math.Max(leftShift, rightShift) > 62) return false;
+
+        UInt128 a = (UInt128)left.Significand << leftShift;
+        UInt128 b = (UInt128)right.Significand << rightShift;
+        bool negative;
+        UInt128 magnitude;
+        if (left.IsNegative == right.IsNegative)
+        {
+            negative = left.IsNegative;
+            magnitude = a + b;
+        }
+        else if (a >= b)
+        {
+            negative = left.IsNegative;
+            magnitude = a - b;
+        }
+        else
+        {
+            negative = right.IsNegative;
+            magnitude = b - a;
+        }
+        // x + (-x) is +0 when rounding to nearest.
+        if (magnitude == 0) return true;
+        return TryRoundSmall(negative, magnitude, 1, exponent, out sum);
+    }
+
+    /// <summary><see cref="ToRedisText"/> into a stack buffer when the value fits 128-bit arithmetic.</summary>
+    private bool TryFormatSmall(Span<byte> buffer, out int length)
+    {
+        length = 0;
+        UInt128 integerPart;
+        UInt128 fraction;
+        UInt128 fractionScale = PowerOfTen(FractionDigits);
+        if (Exponent >= 0)
+        {
+            if (Exponent > 63) return false;
+            integerPart = (UInt128)Significand << Exponent;
+            fraction = 0;
+        }
+        else
+        {
+            // Significand · 10^17 < 2^121, so any shift up to 127 bits is exact in 128 bits.
+            int bits = -Exponent;
+            if (bits > 127) return false;
+            UInt128 scaled = (UInt128)Significand * fractionScale;
+            UInt128 kept = scaled >> bits;
+            UInt128 dropped = scaled - (kept << bits);
+            UInt128 half = UInt128.One << (bits - 1);
+            if (dropped > half || (dropped == half && (kept & 1) != 0)) kept++;
+            (integerPart, fraction) = UInt128.DivRem(kept, fractionScale);
+        }
+
+        if (IsNegative && (integerPart != 0 || fraction != 0)) buffer[length++] = (byte)'-';
+        integerPart.TryFormat(buffer[length..], out int written, default, CultureInfo.InvariantCulture);
+        length += written;
+        if (fraction != 0)
+        {
+            buffer[length++] = (byte)'.';
+            Span<byte> digits = buffer.Slice(length, FractionDigits);
+            ulong rest = (ulong)fraction;
+            for (int i = FractionDigits - 1; i >= 0; i--)
+            {
+                digits[i] = (byte)('0' + (int)(rest % 10));
+                rest /= 10;
+            }
+            int used = FractionDigits;
+            while (digits[used - 1] == (byte)'0') used--;
+            length += used;
+        }
+        return true;
+    }
+
+    private static int BitLength(UInt128 value) => 128 - (int)UInt128.LeadingZeroCount(value);
 
     /// <summary>value / 2^bits rounded to nearest, ties to even (glibc printf's rounding).</summary>
     private static BigInteger RoundShiftRight(BigInteger value, int bits)

@@ -1,0 +1,22 @@
+namespace Paxuby.Server.Cluster;
+
+/// <summary>How the node loop paces the consensus core.</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Wall-clock length of one consensus tick.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A command not answered within this long fails with an error that says whether it may have been applied.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A proposal neither decided nor dropped after this many ticks is proposed again (same id: applied once).</summary>
+    public int RetryAfterTicks { get; init; } = 50;
+
+    /// <summary>How often the leader proposes the expiry sweep.</summary>
+    public TimeSpan ExpireSweepInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Commands and reads waiting for the loop; callers wait when it is full.</summary>
+    public int WorkQueueCapacity { get; init; } = 65_536;
+
+    public int Seed { get; init; } = Environment.TickCount;
+}

@@ -1,0 +1,44 @@
+using Paxuby.Consensus;
+
+namespace Paxuby.Server.Cluster;
+
+/// <summary>A write waiting to be decided and applied; answered by the first replica that applies it.</summary>
+internal sealed class PendingWrite(int viaNode, Command command, long deadlineTick)
+{
+    public int ViaNode { get; } = viaNode;
+
+    public Command Command { get; } = command;
+
+    public long DeadlineTick { get; } = deadlineTick;
+
+    /// <summary>Null for the loop's own commands (the expiry sweep), which nobody waits for.</summary>
+    public TaskCompletionSource<byte[]>? Done { get; init; }
+
+    /// <summary>True once any leader queued it: from then on a timeout cannot say it was not applied.</summary>
+    public bool EverProposed { get; set; }
+
+    /// <summary>The tick it was last handed to a leader; -1 while it waits for one.</summary>
+    public long ProposedAtTick { get; set; } = -1;
+}
+
+/// <summary>A read waiting for a leader that may serve it, then for that leader to apply far enough.</summary>
+internal sealed class PendingRead(long id, int viaNode, byte[] command, long deadlineTick)
+{
+    public long Id { get; } = id;
+
+    public int ViaNode { get; } = viaNode;
+
+    public byte[] Command { get; } = command;
+
+    public long DeadlineTick { get; } = deadlineTick;
+
+    public required TaskCompletionSource<byte[]> Done { get; init; }
+
+    /// <summary>The leader that accepted the read, or -1.</summary>
+    public int ServedBy { get; set; } = -1;
+
+    public long RequestedAtTick { get; set; } = -1;
+
+    /// <summary>Once known: the slot the leader must have applied before serving.</summary>
+    public long? ServeAfterSlot { get; set; }
+}
