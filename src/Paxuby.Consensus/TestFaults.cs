@@ -14,7 +14,10 @@ internal sealed class TestFaults
     /// <summary>The acceptor ignores only its persisted promise on restart.</summary>
     public bool ForgetPromiseOnRestart { get; init; }
 
-    /// <summary>The leader serves local reads without holding a majority of leases.</summary>
+    /// <summary>
+    /// The leader serves local reads without holding a majority of leases, and keeps leading while
+    /// it hears from no majority (the quorum check is a coarse lease of its own).
+    /// </summary>
     public bool ReadWithoutLease { get; init; }
 
     /// <summary>A new leader neither fills gaps with no-ops nor commits an entry of its own ballot before reads.</summary>

@@ -1,7 +1,7 @@
 namespace Paxuby.Resp;
 
 /// <summary>Integer parsing with the exact rules of Redis's string2ll.</summary>
-internal static class RedisInteger
+public static class RedisInteger
 {
     /// <summary>Longest text string2ll accepts (it refuses 21 characters or more).</summary>
     public const int MaxDigits = 20;
@@ -41,5 +41,12 @@ internal static class RedisInteger
             value = (long)magnitude;
         }
         return true;
+    }
+
+    /// <summary>Writes the decimal text of <paramref name="value"/>; returns its length (at most <see cref="MaxDigits"/>).</summary>
+    public static int Format(long value, Span<byte> destination)
+    {
+        System.Buffers.Text.Utf8Formatter.TryFormat(value, destination, out int written);
+        return written;
     }
 }

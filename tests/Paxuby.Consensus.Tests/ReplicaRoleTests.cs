@@ -398,4 +398,31 @@ public sealed class ReplicaRoleTests
         leader.Tick();
         Assert.Equal(Role.Follower, leader.Role);
     }
+
+    [Fact]
+    public void Restarted_replica_rebuilds_from_durable_state_and_hands_out_decided_slots_after_the_applied_one()
+    {
+        var disk = new DurableState { PromisedBallot = FirstBallotOf0, CommitIndex = 2 };
+        for (var slot = 1; slot <= 3; slot++)
+        {
+            disk.Entries[slot] = new LogEntry(slot, FirstBallotOf0, Batch.NoOp(new BatchId(FirstBallotOf0, slot), 0));
+        }
+
+        var fromScratch = Cycle(NewReplica(1, disk));
+        Assert.Equal([1L, 2L], fromScratch.Decided.Select(d => d.Slot)); // slot 3 is accepted, not decided
+        Assert.True(fromScratch.Persist.IsEmpty);
+
+        var fromSnapshot = new Replica(Options(1), disk, new Random(7), appliedSlot: 1);
+        Assert.Equal([2L], Cycle(fromSnapshot).Decided.Select(d => d.Slot));
+        Assert.Throws<ConsensusInvariantException>(() => new Replica(Options(1), disk, new Random(7), appliedSlot: 3));
+    }
+
+    [Fact]
+    public void Lease_counts_from_the_request_send_tick_minus_the_drift_bound()
+    {
+        // Sent at tick 10, lease 16, drift 3: held through tick 22, gone at 23.
+        Assert.True(LeaseRule.Holds(leaseRequestTick: 10, nowTick: 22, leaseTicks: 16, driftTicks: 3));
+        Assert.False(LeaseRule.Holds(leaseRequestTick: 10, nowTick: 23, leaseTicks: 16, driftTicks: 3));
+        Assert.False(LeaseRule.Holds(leaseRequestTick: -1, nowTick: 0, leaseTicks: 16, driftTicks: 3));
+    }
 }

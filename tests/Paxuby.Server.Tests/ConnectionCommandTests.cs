@@ -89,6 +89,20 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unauthenticated_client_gets_redis_tighter_protocol_limits()
+    {
+        await using var server = new TestServer(requirepass: "s3cret");
+        using RawClient client = server.Connect();
+        client.Send("*11\r\n");
+        Assert.True(client.IsClosedByServer());
+        Assert.Equal("-ERR Protocol error: unauthenticated multibulk length\r\n", client.Unread);
+
+        using RawClient authenticated = server.Connect();
+        Assert.Equal("+OK\r\n", authenticated.Call("AUTH", "s3cret"));
+        Assert.Equal("+OK\r\n", authenticated.Call("MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5"));
+    }
+
+    [Fact]
     public async Task Hello_with_auth_authenticates_in_one_step()
     {
         await using var server = new TestServer(requirepass: "s3cret");

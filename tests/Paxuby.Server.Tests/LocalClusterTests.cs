@@ -71,10 +71,10 @@ public sealed class LocalClusterTests : IAsyncLifetime
         for (int i = 0; i < 50; i++) await Write(i % 3, "SET", "key" + i, "value" + i);
         await Write(1, "DEL", "key7");
         await Write(2, "EXPIRE", "key8", "100");
-        await _cluster.WhenReplicasCaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        byte[] first = _cluster.SnapshotOf(0);
-        Assert.Equal(first, _cluster.SnapshotOf(1));
-        Assert.Equal(first, _cluster.SnapshotOf(2));
+        byte[][] snapshots = await _cluster.SnapshotsWhenCaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, snapshots.Length);
+        Assert.Equal(snapshots[0], snapshots[1]);
+        Assert.Equal(snapshots[0], snapshots[2]);
     }
 
     [Fact]
@@ -109,8 +109,9 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
         _cluster.SetIsolated(oldLeader, false);
         Assert.Equal("$5\r\nafter\r\n", await Read(oldLeader, "GET", "x"));
-        await _cluster.WhenReplicasCaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(_cluster.SnapshotOf(other), _cluster.SnapshotOf(oldLeader));
+        byte[][] snapshots = await _cluster.SnapshotsWhenCaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, snapshots.Length);
+        Assert.Equal(snapshots[0], snapshots[oldLeader]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Paxuby.Resp;
 
 namespace Paxuby.Cache.Commands;
 
@@ -56,7 +57,7 @@ internal static class DatabaseCommands
     /// <summary>SWAPDB's own wording: anything that is not an int is "invalid first/second DB index".</summary>
     private static bool TryGetIndex(ref CommandContext c, int argument, ReadOnlySpan<byte> error, out long index)
     {
-        if (Strings.RedisInteger.TryParse(c.Args[argument], out index) && index is >= int.MinValue and <= int.MaxValue) return true;
+        if (RedisInteger.TryParse(c.Args[argument], out index) && index is >= int.MinValue and <= int.MaxValue) return true;
         c.Reply.WriteError(error);
         return false;
     }

@@ -1,3 +1,4 @@
+using Paxuby.Resp;
 using Paxuby.Cache.Commands.Strings;
 
 namespace Paxuby.Cache.Commands;

@@ -351,7 +351,7 @@ internal static class StringCommands
         }
         long updated = current + increment;
 
-        Span<byte> digits = stackalloc byte[RedisInteger.MaxLength];
+        Span<byte> digits = stackalloc byte[RedisInteger.MaxDigits];
         digits = digits[..RedisInteger.Format(updated, digits)];
         if (entry is null)
         {

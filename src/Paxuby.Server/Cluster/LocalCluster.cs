@@ -25,7 +25,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly Dictionary<(long ClientId, long Sequence), PendingWrite> _writes = new();
     private readonly Dictionary<long, PendingRead> _reads = new();
     private readonly List<AppliedCommand> _applied = [];
-    private readonly List<(long Slot, TaskCompletionSource Done)> _applyWaiters = [];
+    private readonly List<(long Slot, TaskCompletionSource<byte[][]> Done)> _applyWaiters = [];
     private readonly ArrayBufferWriter<byte> _readReply = new(1024);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -98,40 +98,37 @@ public sealed class LocalCluster : IAsyncDisposable
         return await done.Task.WaitAsync(cancel);
     }
 
-    /// <summary>Completes once every replica that is not isolated has applied what the leader has decided now.</summary>
-    public Task WhenReplicasCaughtUpAsync()
+    /// <summary>
+    /// The state of every replica that is not isolated, taken at a moment when all of them have
+    /// applied the same slot, at least the highest decided now: equal bytes mean equal caches.
+    /// </summary>
+    public Task<byte[][]> SnapshotsWhenCaughtUpAsync()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<byte[][]>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            long decided = _hosts.Max(h => h.Core.CommitIndex);
-            _applyWaiters.Add((decided, done));
+            _applyWaiters.Add((_hosts.Max(h => h.Core.CommitIndex), done));
             CompleteApplyWaiters();
         }
         return done.Task;
     }
 
-    /// <summary>Replica <paramref name="node"/>'s whole state, as a snapshot's bytes (to compare replicas).</summary>
-    public byte[] SnapshotOf(int node)
-    {
-        lock (_gate)
-        {
-            using var stream = new MemoryStream();
-            _hosts[node].Cache.Snapshot(stream);
-            return stream.ToArray();
-        }
-    }
-
     private void CompleteApplyWaiters()
     {
+        ReplicaHost[] reachable = _hosts.Where(h => !h.Isolated).ToArray();
+        long applied = reachable[0].Applier.AppliedSlot;
+        if (reachable.Any(h => h.Applier.AppliedSlot != applied)) return;
         for (int i = _applyWaiters.Count - 1; i >= 0; i--)
         {
             var (slot, done) = _applyWaiters[i];
-            if (_hosts.All(h => h.Isolated || h.Applier.AppliedSlot >= slot))
+            if (applied < slot) continue;
+            _applyWaiters.RemoveAt(i);
+            done.TrySetResult(reachable.Select(h =>
             {
-                _applyWaiters.RemoveAt(i);
-                done.TrySetResult();
-            }
+                using var stream = new MemoryStream();
+                h.Cache.Snapshot(stream);
+                return stream.ToArray();
+            }).ToArray());
         }
     }
 

@@ -100,7 +100,7 @@ public sealed partial class ClientSession
                 ids = [];
                 for (i++; i < command.Count; i++)
                 {
-                    if (!TryParseInt64(command[i], out long id) || id <= 0)
+                    if (!RedisInteger.TryParse(command[i], out long id) || id <= 0)
                     {
                         Reply.WriteError("ERR Invalid client ID");
                         return;
@@ -151,7 +151,7 @@ public sealed partial class ClientSession
             string value = command.GetString(i + 1);
             if (command.Is(i, "ID"u8))
             {
-                if (!TryParseInt64(command[i + 1], out long parsed) || parsed <= 0)
+                if (!RedisInteger.TryParse(command[i + 1], out long parsed) || parsed <= 0)
                 {
                     Reply.WriteError("ERR client-id should be greater than 0");
                     return;

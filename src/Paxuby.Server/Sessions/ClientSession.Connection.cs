@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 using Paxuby.Cache;
 using Paxuby.Resp;
@@ -36,7 +35,7 @@ public sealed partial class ClientSession
         int next = 1;
         if (command.Count > 1)
         {
-            if (!TryParseInt64(command[1], out long requested) || requested > int.MaxValue || requested < int.MinValue)
+            if (!RedisInteger.TryParse(command[1], out long requested) || requested > int.MaxValue || requested < int.MinValue)
             {
                 Reply.WriteError("ERR Protocol version is not an integer or out of range");
                 return;
@@ -128,7 +127,7 @@ public sealed partial class ClientSession
 
     private void Select(RespCommand command)
     {
-        if (!TryParseInt64(command[1], out long db) || db > int.MaxValue || db < int.MinValue)
+        if (!RedisInteger.TryParse(command[1], out long db) || db > int.MaxValue || db < int.MinValue)
         {
             Reply.WriteError(CommandErrors.NotInteger);
             return;
@@ -152,15 +151,6 @@ public sealed partial class ClientSession
         Name = null;
         Authenticated = string.IsNullOrEmpty(_node.Settings.Requirepass);
         Reply.WriteSimpleString("RESET"u8);
-    }
-
-    /// <summary>Redis's integer syntax (string2ll): optional '-', digits, no '+', no spaces, no leading zeros.</summary>
-    internal static bool TryParseInt64(ReadOnlySpan<byte> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 20 || text[0] == (byte)'+') return false;
-        if (text.Length > 1 && (text[0] == (byte)'0' || (text[0] == (byte)'-' && text[1] == (byte)'0'))) return false;
-        return Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length;
     }
 
     private static bool IsValidClientName(string name)

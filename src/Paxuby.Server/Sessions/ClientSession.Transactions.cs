@@ -135,5 +135,5 @@ public sealed partial class ClientSession
     /// <summary>Commands of the keyspace and SELECT run inside the replicated transaction; the rest on this node.</summary>
     private static bool ExecutesInStateMachine(CommandInfo info) => !info.IsServer || info.Name == "select";
 
-    private static int ParseDb(RespCommand select) => TryParseInt64(select[1], out long db) ? (int)db : 0;
+    private static int ParseDb(RespCommand select) => RedisInteger.TryParse(select[1], out long db) ? (int)db : 0;
 }

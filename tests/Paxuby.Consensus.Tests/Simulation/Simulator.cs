@@ -209,7 +209,6 @@ internal sealed class Simulator
         while (events.TryPeek(out _, out var key) && key.Item1 <= untilUnits)
         {
             var action = events.Dequeue();
-            EventsProcessed++;
             Now = key.Item1;
             action();
         }
@@ -812,12 +811,8 @@ internal sealed class Simulator
         }
     }
 
-    public static long CheckerMs;
-    public static long EventsProcessed;
-
     private void CheckEnd()
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         for (var key = 0; key < historyByKey.Length; key++)
         {
             var verdict = LinearizabilityChecker.Check(historyByKey[key]);
@@ -830,7 +825,6 @@ internal sealed class Simulator
                 Result.LinearizabilityGaveUp++;
             }
         }
-        CheckerMs += sw.ElapsedMilliseconds;
         var bound = (long)config.LivenessBoundTicks * SimConfig.UnitsPerTick;
         var slow = livenessOps.Where(op => op.ReturnTime - op.CallTime > bound).ToList();
         if (slow.Count > 0)
