@@ -38,3 +38,27 @@ public sealed class ExpiryTests
         Assert.Equal(":0\r\n", client.Call("EXISTS", "k"));
     }
 }
+
+/// <summary>Redis's <c>timeout</c> setting closes idle clients, driven by a fake clock.</summary>
+public sealed class IdleTimeoutTests
+{
+    [Fact]
+    public async Task Idle_client_is_closed_after_timeout_but_subscriber_stays()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        await using var server = new TestServer(time: time);
+        using RawClient admin = server.Connect();
+        using RawClient idle = server.Connect();
+        using RawClient subscriber = server.Connect();
+        Assert.Equal("+OK\r\n", admin.Call("CONFIG", "SET", "timeout", "5"));
+        Assert.Equal("+PONG\r\n", idle.Call("PING"));
+        subscriber.Call("SUBSCRIBE", "news");
+
+        time.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.True(idle.IsClosedByServer());
+        using RawClient publisher = server.Connect();
+        Assert.Equal(":1\r\n", publisher.Call("PUBLISH", "news", "still-here"));
+        Assert.Equal("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$10\r\nstill-here\r\n", subscriber.ReadReply());
+    }
+}

@@ -23,6 +23,7 @@ public sealed class ClientListener : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _sessions = [];
     private Task? _acceptLoop;
+    private ITimer? _idleCheck;
 
     public ClientListener(NodeContext node)
     {
@@ -41,6 +42,18 @@ public sealed class ClientListener : IAsyncDisposable
         _node.Endpoint = LocalEndpoint;
         _node.Settings.Set("port", LocalEndpoint.Port.ToString());
         _acceptLoop = AcceptLoopAsync();
+        _idleCheck = _node.Time.CreateTimer(_ => CloseIdleClients(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Redis's <c>timeout</c>: a client idle that many seconds is closed, except a subscriber, which waits for messages.</summary>
+    private void CloseIdleClients()
+    {
+        if (!long.TryParse(_node.Settings.Get("timeout"), out long timeoutSeconds) || timeoutSeconds <= 0) return;
+        long now = _node.NowMs;
+        foreach (ClientSession client in _node.Clients.Values)
+        {
+            if (!client.IsSubscribed && now - client.LastCommandAtMs > timeoutSeconds * 1000) client.Kill();
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -139,6 +152,7 @@ public sealed class ClientListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping.Cancel();
+        if (_idleCheck is not null) await _idleCheck.DisposeAsync();
         _socket.Dispose();
         if (_acceptLoop is not null) await _acceptLoop;
         Task[] running;

@@ -12,7 +12,7 @@ public sealed partial class ClientSession
 
     private readonly record struct QueuedPush(byte[]? Pattern, byte[] Channel, byte[] Message);
 
-    private bool IsSubscribed => _channels.Count + _patterns.Count > 0;
+    public bool IsSubscribed => _channels.Count + _patterns.Count > 0;
 
     private int SubscriptionCount => _channels.Count + _patterns.Count;
 
