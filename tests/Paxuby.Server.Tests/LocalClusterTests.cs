@@ -20,7 +20,7 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _cluster = new LocalCluster(3, new ClusterOptions { CommandTimeout = TimeSpan.FromSeconds(3), Seed = 7 }, TimeProvider.System, NullLogger.Instance);
+        _cluster = new LocalCluster(3, new ClusterOptions { CommandTimeout = TimeSpan.FromSeconds(5), Seed = 7 }, TimeProvider.System, NullLogger.Instance);
         return Task.CompletedTask;
     }
 
