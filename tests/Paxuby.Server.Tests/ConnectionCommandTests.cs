@@ -1,22 +1,12 @@
 namespace Paxuby.Server.Tests;
 
 /// <summary>Connection-level commands, checked byte for byte against Redis 7's replies.</summary>
-public sealed class ConnectionCommandTests : IAsyncLifetime
+public sealed class ConnectionCommandTests : ServerTest
 {
-    private TestServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new TestServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public void Ping_without_and_with_message()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("+PONG\r\n", client.Call("PING"));
         Assert.Equal("$5\r\nhello\r\n", client.Call("PING", "hello"));
         Assert.Equal("-ERR wrong number of arguments for 'ping' command\r\n", client.Call("PING", "a", "b"));
@@ -25,14 +15,14 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Echo_returns_binary_argument_unchanged()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("$4\r\na\r\nb\r\n", client.Call("ECHO", "a\r\nb"));
     }
 
     [Fact]
     public void Hello_3_switches_to_resp3_and_replies_with_a_map()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         string reply = client.Call("HELLO", "3");
         Assert.StartsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n", reply);
         Assert.Contains("$5\r\nproto\r\n:3\r\n", reply);
@@ -43,7 +33,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Hello_without_version_keeps_resp2_and_replies_with_a_flat_array()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.StartsWith("*14\r\n$6\r\nserver\r\n", client.Call("HELLO"));
         Assert.Equal("$-1\r\n", client.Call("GET", "missing-key"));
     }
@@ -54,14 +44,14 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [InlineData("abc", "-ERR Protocol version is not an integer or out of range\r\n")]
     public void Hello_rejects_bad_protocol_versions(string version, string expected)
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal(expected, client.Call("HELLO", version));
     }
 
     [Fact]
     public void Hello_rejects_unknown_option_and_sets_name()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("-ERR Syntax error in HELLO option 'FOO'\r\n", client.Call("HELLO", "3", "FOO"));
         client.Call("HELLO", "3", "SETNAME", "worker-1");
         Assert.Equal("$8\r\nworker-1\r\n", client.Call("CLIENT", "GETNAME"));
@@ -70,7 +60,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Auth_without_configured_password_matches_redis_defaults()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n",
             client.Call("AUTH", "x"));
         Assert.Equal("+OK\r\n", client.Call("AUTH", "default", "anything"));
@@ -114,7 +104,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Select_changes_database_and_checks_range()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("+OK\r\n", client.Call("SET", "k", "in-db-0"));
         Assert.Equal("+OK\r\n", client.Call("SELECT", "15"));
         Assert.Equal("$-1\r\n", client.Call("GET", "k"));
@@ -127,7 +117,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Unknown_command_and_wrong_arity_use_redis_texts()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n", client.Call("FOO", "a", "b"));
         Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", client.Call("GET"));
         client.Send("FOO\r\n");
@@ -137,7 +127,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Client_subcommands_id_name_list_and_errors()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         string id = client.Call("CLIENT", "ID");
         Assert.Matches(@"^:\d+\r\n$", id);
         Assert.Equal("$-1\r\n", client.Call("CLIENT", "GETNAME"));
@@ -154,8 +144,8 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Client_kill_by_id_closes_the_other_connection()
     {
-        using RawClient victim = _server.Connect();
-        using RawClient killer = _server.Connect();
+        using RawClient victim = Server.Connect();
+        using RawClient killer = Server.Connect();
         string id = victim.Call("CLIENT", "ID")[1..^2];
         Assert.Equal(":1\r\n", killer.Call("CLIENT", "KILL", "ID", id));
         Assert.True(victim.IsClosedByServer());
@@ -164,7 +154,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Quit_replies_ok_then_closes()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("+OK\r\n", client.Call("QUIT"));
         Assert.True(client.IsClosedByServer());
     }
@@ -172,7 +162,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Reset_returns_to_a_fresh_connection_state()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("HELLO", "3");
         client.Call("SELECT", "3");
         client.Call("MULTI");
@@ -184,7 +174,7 @@ public sealed class ConnectionCommandTests : IAsyncLifetime
     [Fact]
     public void Time_role_lastsave_and_wait_have_redis_shapes()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Matches(@"^\*2\r\n\$10\r\n\d{10}\r\n\$\d\r\n\d{1,6}\r\n$", client.Call("TIME"));
         Assert.Matches(@"^\*3\r\n\$6\r\nmaster\r\n:\d+\r\n\*0\r\n$", client.Call("ROLE"));
         Assert.Matches(@"^:\d{10}\r\n$", client.Call("LASTSAVE"));

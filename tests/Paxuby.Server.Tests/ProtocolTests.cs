@@ -3,22 +3,12 @@ using System.Text;
 namespace Paxuby.Server.Tests;
 
 /// <summary>What crosses the socket: pipelining, inline commands, big values, protocol errors.</summary>
-public sealed class ProtocolTests : IAsyncLifetime
+public sealed class ProtocolTests : ServerTest
 {
-    private TestServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new TestServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public void Deep_pipeline_in_one_write_gets_every_reply_in_order()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         var batch = new List<byte>();
         for (int i = 0; i < 2000; i++)
         {
@@ -37,7 +27,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Inline_commands_work_like_telnet_users_type_them()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Send("SET greeting \"hello world\"\r\n");
         Assert.Equal("+OK\r\n", client.ReadReply());
         client.Send("GET greeting\n");
@@ -47,7 +37,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Empty_inline_line_is_ignored_as_redis_cli_pipe_sends_it()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Send("\r\n");
         client.Send(RawClient.Encode("SET", "piped", "1"));
         client.Send(RawClient.Encode("ECHO", "0123456789abcdef0123456789abcdef01234567"));
@@ -58,7 +48,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Value_of_five_megabytes_round_trips()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         string big = new string('x', 5 * 1024 * 1024);
         Assert.Equal("+OK\r\n", client.Call("SET", "big", big));
         Assert.Equal($"${big.Length}\r\n{big}\r\n", client.Call("GET", "big"));
@@ -73,7 +63,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [InlineData("SET \"unbalanced\r\n", "-ERR Protocol error: unbalanced quotes in request\r\n")]
     public void Malformed_input_gets_redis_error_then_the_connection_closes(string input, string expected)
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Send(input);
         Assert.True(client.IsClosedByServer());
         Assert.Equal(expected, client.Unread);
@@ -92,7 +82,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Replies_before_a_protocol_error_are_still_delivered()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Send(Encoding.UTF8.GetBytes("*1\r\n$4\r\nPING\r\n*x\r\n"));
         Assert.True(client.IsClosedByServer());
         Assert.Equal("+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n", client.Unread);
@@ -101,8 +91,8 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Bad_client_does_not_disturb_another()
     {
-        using RawClient good = _server.Connect();
-        using RawClient bad = _server.Connect();
+        using RawClient good = Server.Connect();
+        using RawClient bad = Server.Connect();
         good.Call("SET", "stable", "1");
         bad.Send("*1\r\n$99999999999\r\n");
         Assert.True(bad.IsClosedByServer());
@@ -112,7 +102,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     [Fact]
     public void Command_split_across_many_writes_is_assembled()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         byte[] command = RawClient.Encode("SET", "split", "value-in-pieces");
         foreach (byte b in command) client.Send([b]);
         Assert.Equal("+OK\r\n", client.ReadReply());

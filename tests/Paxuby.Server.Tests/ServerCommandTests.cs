@@ -1,26 +1,16 @@
 namespace Paxuby.Server.Tests;
 
 /// <summary>INFO, CONFIG and COMMAND: what monitoring tools and client libraries read on connect.</summary>
-public sealed class ServerCommandTests : IAsyncLifetime
+public sealed class ServerCommandTests : ServerTest
 {
-    private TestServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new TestServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public void Info_has_the_fields_clients_read()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("SET", "a", "1");
         client.Call("SET", "b", "2", "EX", "100");
         string info = client.Call("INFO");
-        foreach (string field in new[] { "# Server\r\n", "redis_version:7.", "redis_mode:standalone\r\n", "tcp_port:" + _server.Port + "\r\n",
+        foreach (string field in new[] { "# Server\r\n", "redis_version:7.", "redis_mode:standalone\r\n", "tcp_port:" + Server.Port + "\r\n",
                      "# Clients\r\n", "connected_clients:", "# Memory\r\n", "used_memory:", "# Persistence\r\n", "loading:0\r\n",
                      "# Replication\r\n", "role:master\r\n", "# Keyspace\r\n", "db0:keys=2,expires=1,avg_ttl=" })
         {
@@ -31,7 +21,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Info_section_returns_only_that_section()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         string info = client.Call("INFO", "replication");
         Assert.Contains("# Replication\r\nrole:master\r\n", info);
         Assert.DoesNotContain("# Server", info);
@@ -40,7 +30,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Info_is_verbatim_text_in_resp3()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("HELLO", "3");
         Assert.StartsWith("=", client.Call("INFO", "server"));
         Assert.Contains("txt:# Server", client.Call("INFO", "server"));
@@ -49,7 +39,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Config_get_answers_what_redis_benchmark_and_libraries_ask()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("*2\r\n$4\r\nsave\r\n$0\r\n\r\n", client.Call("CONFIG", "GET", "save"));
         Assert.Equal("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", client.Call("CONFIG", "GET", "appendonly"));
         Assert.Equal("*2\r\n$9\r\ndatabases\r\n$2\r\n16\r\n", client.Call("CONFIG", "GET", "databases"));
@@ -60,7 +50,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Config_get_is_a_map_in_resp3()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("HELLO", "3");
         Assert.Equal("%1\r\n$9\r\ndatabases\r\n$2\r\n16\r\n", client.Call("CONFIG", "GET", "databases"));
     }
@@ -68,7 +58,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Config_set_changes_mutable_settings_and_refuses_others()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "timeout", "300"));
         Assert.Equal("*2\r\n$7\r\ntimeout\r\n$3\r\n300\r\n", client.Call("CONFIG", "GET", "timeout"));
         Assert.Equal("-ERR Unknown option or number of arguments for CONFIG SET - 'nope'\r\n", client.Call("CONFIG", "SET", "nope", "1"));
@@ -80,7 +70,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public void Command_count_info_and_docs_describe_the_table()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         string count = client.Call("COMMAND", "COUNT");
         Assert.Matches(@"^:\d+\r\n$", count);
         Assert.True(int.Parse(count[1..^2]) > 60);

@@ -15,6 +15,12 @@ public sealed class ServerProcessTests
         Assert.Equal("$3\r\none\r\n", second.Call("GET", "shared"));
         Assert.Equal(":1\r\n", third.Call("INCR", "visits"));
         Assert.Equal(":2\r\n", first.Call("INCR", "visits"));
+
+        // A message published on one port reaches a subscriber on another.
+        using RawClient subscriber = server.Connect(2);
+        subscriber.Call("SUBSCRIBE", "everywhere");
+        Assert.Equal(":1\r\n", first.Call("PUBLISH", "everywhere", "hi"));
+        Assert.Equal("*3\r\n$7\r\nmessage\r\n$10\r\neverywhere\r\n$2\r\nhi\r\n", subscriber.ReadReply());
     }
 
     [Fact]

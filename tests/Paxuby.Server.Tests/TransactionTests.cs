@@ -1,22 +1,12 @@
 namespace Paxuby.Server.Tests;
 
 /// <summary>MULTI/EXEC/DISCARD/WATCH with Redis 7's EXECABORT rules.</summary>
-public sealed class TransactionTests : IAsyncLifetime
+public sealed class TransactionTests : ServerTest
 {
-    private TestServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new TestServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public void Exec_runs_queued_commands_and_returns_every_reply()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("+OK\r\n", client.Call("MULTI"));
         Assert.Equal("+QUEUED\r\n", client.Call("SET", "counter", "10"));
         Assert.Equal("+QUEUED\r\n", client.Call("INCR", "counter"));
@@ -28,7 +18,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Runtime_error_inside_exec_does_not_stop_the_others()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("SET", "text", "abc");
         client.Call("MULTI");
         client.Call("INCR", "text");
@@ -40,7 +30,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Queue_time_error_aborts_the_whole_transaction()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("MULTI");
         client.Call("SET", "never", "1");
         Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", client.Call("GET"));
@@ -52,7 +42,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Nested_multi_and_watch_inside_multi_are_refused_without_aborting()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("MULTI");
         Assert.Equal("-ERR MULTI calls can not be nested\r\n", client.Call("MULTI"));
         Assert.Equal("-ERR WATCH inside MULTI is not allowed\r\n", client.Call("WATCH", "x"));
@@ -62,7 +52,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Exec_and_discard_without_multi_are_errors()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         Assert.Equal("-ERR EXEC without MULTI\r\n", client.Call("EXEC"));
         Assert.Equal("-ERR DISCARD without MULTI\r\n", client.Call("DISCARD"));
     }
@@ -70,7 +60,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Discard_drops_the_queue()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("MULTI");
         client.Call("SET", "dropped", "1");
         Assert.Equal("+OK\r\n", client.Call("DISCARD"));
@@ -80,8 +70,8 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Watched_key_changed_by_another_client_aborts_exec_with_null()
     {
-        using RawClient client = _server.Connect();
-        using RawClient other = _server.Connect();
+        using RawClient client = Server.Connect();
+        using RawClient other = Server.Connect();
         client.Call("SET", "balance", "100");
         Assert.Equal("+OK\r\n", client.Call("WATCH", "balance"));
         other.Call("SET", "balance", "50");
@@ -94,7 +84,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Watched_key_unchanged_lets_exec_run()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("SET", "balance", "100");
         client.Call("WATCH", "balance");
         client.Call("MULTI");
@@ -105,8 +95,8 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Watched_missing_key_created_by_another_client_aborts_exec()
     {
-        using RawClient client = _server.Connect();
-        using RawClient other = _server.Connect();
+        using RawClient client = Server.Connect();
+        using RawClient other = Server.Connect();
         client.Call("WATCH", "fresh");
         other.Call("SET", "fresh", "1");
         client.Call("MULTI");
@@ -117,8 +107,8 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Unwatch_forgets_watched_keys()
     {
-        using RawClient client = _server.Connect();
-        using RawClient other = _server.Connect();
+        using RawClient client = Server.Connect();
+        using RawClient other = Server.Connect();
         client.Call("WATCH", "k");
         other.Call("SET", "k", "1");
         Assert.Equal("+OK\r\n", client.Call("UNWATCH"));
@@ -130,7 +120,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Select_inside_exec_takes_effect_for_what_follows_and_after()
     {
-        using RawClient client = _server.Connect();
+        using RawClient client = Server.Connect();
         client.Call("MULTI");
         client.Call("SELECT", "2");
         client.Call("SET", "in-two", "yes");
@@ -143,8 +133,8 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public void Exec_reply_is_null_in_resp3_when_watch_fails()
     {
-        using RawClient client = _server.Connect();
-        using RawClient other = _server.Connect();
+        using RawClient client = Server.Connect();
+        using RawClient other = Server.Connect();
         client.Call("HELLO", "3");
         client.Call("WATCH", "k3");
         other.Call("SET", "k3", "x");

@@ -58,7 +58,8 @@ public sealed class NodeContext
 
     public DateTimeOffset StartedAt { get; }
 
-    public PubSubHub PubSub { get; } = new();
+    /// <summary>Subscriptions; replicas of one process share one hub, so a message reaches every port's subscribers.</summary>
+    public PubSubHub PubSub { get; init; } = new();
 
     public ConcurrentDictionary<long, ClientSession> Clients { get; } = new();
 

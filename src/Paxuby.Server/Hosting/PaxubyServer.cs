@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Paxuby.Server.Cluster;
 using Paxuby.Server.Configuration;
 using Paxuby.Server.Engine;
+using Paxuby.Server.PubSub;
 
 namespace Paxuby.Server.Hosting;
 
@@ -49,6 +50,7 @@ public sealed class PaxubyServer : IAsyncDisposable
             single = new SingleNodeEngine(time, TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs));
             server._engines.Add(single);
         }
+        var pubSub = new PubSubHub();
         var nodes = new List<NodeContext>();
         try
         {
@@ -56,7 +58,7 @@ public sealed class PaxubyServer : IAsyncDisposable
             {
                 IPEndPoint endpoint = config.Endpoints[id];
                 ICommandEngine engine = server._cluster?.EngineFor(id) ?? single!;
-                var node = new NodeContext(id, endpoint, config, engine, time, loggers.CreateLogger($"node{id}"));
+                var node = new NodeContext(id, endpoint, config, engine, time, loggers.CreateLogger($"node{id}")) { PubSub = pubSub };
                 var listener = new ClientListener(node);
                 listener.Start();
                 server._listeners.Add(listener);

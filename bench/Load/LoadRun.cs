@@ -1,0 +1,147 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace Paxuby.Bench.Load;
+
+/// <summary>
+/// The end-to-end run: a Paxuby cluster of its own (or <c>--server</c>), every workload in turn,
+/// each followed by the same workload against <c>--compare</c> when given; then the table, the
+/// targets and the result files. It measures only: slowness never changes the exit code.
+/// </summary>
+internal static class LoadRun
+{
+    private const string PaxubyName = "paxuby";
+    private const string OtherName = "other";
+    private const int PreloadConnections = 4;
+    private const int PreloadBatch = 64;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        LoadOptions options;
+        try
+        {
+            options = LoadOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{e.Message}\n\n{LoadOptions.Usage}");
+            return 2;
+        }
+
+        using var interrupt = new CancellationTokenSource();
+        // Ctrl+C, kill and a closed terminal all stop the run the same way: through the finally
+        // below, which kills the cluster. A second signal ends the bench at once.
+        PosixSignalRegistration[] signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }
+            .Select(signal => PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = !interrupt.IsCancellationRequested;
+                interrupt.Cancel();
+            }))];
+        CancellationToken cancel = interrupt.Token;
+        DateTime startedUtc = DateTime.UtcNow;
+        var results = new List<WorkloadResult>();
+        PaxubyCluster? cluster = null;
+        // Also on SIGTERM or an unhandled exit: never leave the cluster process behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster?.Dispose();
+        try
+        {
+            IPEndPoint paxuby;
+            if (options.Server is { } given)
+            {
+                paxuby = given;
+            }
+            else
+            {
+                Console.WriteLine("starting a local 3-replica Paxuby cluster…");
+                cluster = await PaxubyCluster.StartAsync(cancel);
+                paxuby = await cluster.FindLeaderAsync(cancel);
+                Console.WriteLine($"cluster pid {cluster.ProcessId} on {string.Join(", ", cluster.Endpoints)}; measuring the leader, {paxuby}");
+            }
+            var servers = new List<(string Name, IPEndPoint Endpoint)> { (PaxubyName, paxuby) };
+            if (options.Compare is { } compare) servers.Add((OtherName, compare));
+
+            RunSettings settings = options.Settings;
+            Console.WriteLine($"{settings.WarmupSeconds:0.#} s warm-up + {settings.DurationSeconds:0.#} s per workload, "
+                + $"{settings.KeyCount:N0} keys, {settings.ValueBytes}-byte values; {Environment.ProcessorCount} cores shared with the server(s)");
+            foreach ((string name, IPEndPoint endpoint) in servers)
+            {
+                ProgressLine.Show($"  {name,-8} preloading {settings.KeyCount:N0} keys");
+                await PreloadAsync(endpoint, settings, cancel);
+            }
+            ProgressLine.Clear();
+
+            foreach (Workload workload in Workload.All)
+            {
+                foreach ((string name, IPEndPoint endpoint) in servers)
+                {
+                    WorkloadResult result = workload.Client == ClientKind.RawResp
+                        ? await RawRespRunner.RunAsync(workload, name, endpoint, settings, cancel)
+                        : await StackExchangeRunner.RunAsync(workload, name, endpoint, settings, cancel);
+                    results.Add(result);
+                    Console.WriteLine($"  {name,-8} {workload.Name,-26} {result.OpsPerSecond,10:N0} ops/s  p50 {result.P50Us / 1000.0,7:0.000} ms  p99 {result.P99Us / 1000.0,7:0.000} ms"
+                        + (result.Errors + result.FailedClients > 0 ? $"  errors {result.Errors}, failed clients {result.FailedClients}: {result.FirstError}" : ""));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            ProgressLine.Clear();
+            Console.WriteLine("interrupted; the figures so far:");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or System.Net.Sockets.SocketException or IOException)
+        {
+            ProgressLine.Clear();
+            Console.Error.WriteLine($"load run failed: {e.Message}");
+            if (results.Count == 0) return 1;
+        }
+        finally
+        {
+            cluster?.Dispose();
+            foreach (PosixSignalRegistration signal in signals) signal.Dispose();
+        }
+
+        Report(options, args, startedUtc, results);
+        return cancel.IsCancellationRequested ? 130 : 0;
+    }
+
+    private static void Report(LoadOptions options, string[] args, DateTime startedUtc, List<WorkloadResult> results)
+    {
+        if (results.Count == 0) return;
+        string? otherName = options.Compare is null ? null : OtherName;
+        Console.WriteLine();
+        Console.Write(ResultTables.Figures(results, PaxubyName, markdown: false));
+        Console.WriteLine();
+        Console.Write(ResultTables.Targets(results, PaxubyName, markdown: false));
+        if (otherName is not null)
+        {
+            Console.WriteLine($"\n{PaxubyName} / {otherName} ({options.Compare}): throughput above 1 and latency below 1 favour Paxuby");
+            Console.Write(ResultTables.Ratios(results, PaxubyName, otherName, markdown: false));
+        }
+        string commandLine = "dotnet run -c Release --project bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+        string paxubyEndpoint = results.First(r => r.Server == PaxubyName).Endpoint + (options.Server is null ? " (local 3-replica cluster, leader)" : "");
+        (string markdown, string json) = ResultFiles.Write(options.ResultsDirectory ?? ResultFiles.DefaultDirectory(),
+            startedUtc, commandLine, options, PaxubyName, paxubyEndpoint, otherName is null ? null : $"{otherName} ({options.Compare})", results);
+        Console.WriteLine($"\nmachine shared and noisy: compare runs from the same moment, not across days.\nwritten: {markdown}\n         {json}");
+    }
+
+    /// <summary>Writes every key once, so that GETs hit from the start.</summary>
+    private static async Task PreloadAsync(IPEndPoint endpoint, RunSettings settings, CancellationToken cancel)
+    {
+        int nextKey = -PreloadBatch;
+        var writers = Enumerable.Range(0, PreloadConnections).Select(_ => Task.Run(async () =>
+        {
+            using RespConnection connection = await RespConnection.ConnectAsync(endpoint, cancel);
+            var batch = new CommandBatch(Operation.Set, PreloadBatch, settings.ValueBytes);
+            int first;
+            while ((first = Interlocked.Add(ref nextKey, PreloadBatch)) < settings.KeyCount)
+            {
+                int count = Math.Min(PreloadBatch, settings.KeyCount - first);
+                batch.FillSequential(first, count);
+                await connection.SendAsync(batch.Bytes(count), cancel);
+                for (int i = 0; i < count; i++) await connection.ReadReplyAsync(cancel);
+            }
+            if (connection.FirstError is { } error) throw new InvalidOperationException($"preloading {endpoint}: {error}");
+        }, cancel));
+        await Task.WhenAll(writers);
+    }
+}

@@ -1,0 +1,73 @@
+using Paxuby.Consensus;
+
+namespace Paxuby.Storage;
+
+/// <summary>Reads the records of one segment's bytes up to the first one that does not check out.</summary>
+internal static class SegmentScan
+{
+    public readonly record struct Result(long RecordCount, long ValidBytes, string? Problem)
+    {
+        public bool IsClean => Problem is null;
+    }
+
+    /// <summary>Replays valid records into <paramref name="state"/> (when given) and stops at the first bad one.</summary>
+    public static Result Replay(ReadOnlySpan<byte> data, DurableState? state)
+    {
+        long count = 0;
+        var offset = 0;
+        while (offset < data.Length)
+        {
+            if (!TryDecode(data[offset..], out var records, out var frameBytes, out var problem))
+            {
+                return new Result(count, offset, problem);
+            }
+            state?.Apply(records);
+            count++;
+            offset += frameBytes;
+        }
+        return new Result(count, offset, null);
+    }
+
+    /// <summary>
+    /// Whether any valid record starts after <paramref name="badOffset"/>: then the bad record is
+    /// damage in the middle of the log, not a write cut short at its end. A payload that happens to
+    /// hold a whole valid frame makes this answer yes, which errs on the side of caution.
+    /// </summary>
+    public static bool HasValidRecordAfter(ReadOnlySpan<byte> data, long badOffset)
+    {
+        for (var offset = (int)badOffset + 1; offset <= data.Length - RecordFrame.HeaderBytes; offset++)
+        {
+            if (TryDecode(data[offset..], out _, out _, out _))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> data, out PersistRecords records, out int frameBytes, out string problem)
+    {
+        records = PersistRecords.Empty;
+        if (!RecordFrame.TryRead(data, out var type, out var payload, out frameBytes, out problem))
+        {
+            return false;
+        }
+        try
+        {
+            records = type switch
+            {
+                RecordType.Entry => new PersistRecords([LogRecordCodec.ReadEntry(payload)], null, null),
+                RecordType.Promise => new PersistRecords([], LogRecordCodec.ReadPromise(payload), null),
+                RecordType.Commit => new PersistRecords([], null, LogRecordCodec.ReadCommit(payload)),
+                _ => throw new CorruptRecordException($"unknown record type {type}"),
+            };
+            return true;
+        }
+        catch (CorruptRecordException e)
+        {
+            // The checksum matched, so this was written so: a bug or a different format version.
+            problem = $"{type} record does not decode: {e.Message}";
+            return false;
+        }
+    }
+}

@@ -1,0 +1,262 @@
+using Paxuby.Consensus;
+
+namespace Paxuby.Storage.Tests;
+
+public class WriteAheadLogTests
+{
+    private static readonly WriteAheadLogOptions TinySegments = new() { SegmentSizeBytes = 512 };
+
+    /// <summary>Writes one record per Append and returns each record's end offset in the (single) segment.</summary>
+    private static List<long> WriteOneSegment(string directory, List<PersistRecords> records)
+    {
+        var ends = new List<long>();
+        using var log = WriteAheadLog.Open(directory);
+        var segment = Path.Combine(directory, SegmentFile.NameFor(0));
+        foreach (var record in records)
+        {
+            log.Append(record);
+            ends.Add(new FileInfo(segment).Length);
+        }
+        log.Sync();
+        return ends;
+    }
+
+    [Fact]
+    public void An_empty_directory_recovers_an_empty_state()
+    {
+        using var directory = new TempDirectory();
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+        Records.AssertEqual(new DurableState(), state);
+        Assert.True(report.IsClean);
+        Assert.Equal(0, report.RecordCount);
+    }
+
+    [Fact]
+    public void Many_records_across_many_segments_recover_the_same_state()
+    {
+        using var directory = new TempDirectory();
+        var readies = Records.Readies(seed: 1, count: 400);
+        long position;
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            foreach (var ready in readies)
+            {
+                position = log.Append(ready);
+            }
+            log.Sync();
+            position = log.AppendedPosition;
+            Assert.Equal(position, log.DurablePosition);
+        }
+
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+        Records.AssertEqual(Records.StateOf(readies), state);
+        Assert.True(report.IsClean, report.ToString());
+        Assert.Equal(Records.OneRecordEach(readies).Count, report.RecordCount);
+        Assert.Equal(position, report.NextRecordNumber);
+        Assert.True(directory.Segments().Length > 10, $"only {directory.Segments().Length} segments");
+        Assert.Equal(directory.Segments().Length, report.SegmentCount);
+        Assert.All(directory.Segments(), s => Assert.InRange(new FileInfo(s).Length, 1, 512));
+    }
+
+    [Fact]
+    public void Segments_are_named_after_their_first_record_number()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 2, count: 100));
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            foreach (var record in records)
+            {
+                log.Append(record);
+            }
+        }
+
+        long expectedFirst = 0;
+        foreach (var segment in directory.Segments())
+        {
+            Assert.Equal(SegmentFile.NameFor(expectedFirst), Path.GetFileName(segment));
+            var one = Path.Combine(directory.Path, "alone");
+            Directory.CreateDirectory(one);
+            File.Copy(segment, Path.Combine(one, SegmentFile.NameFor(0)));
+            expectedFirst += WriteAheadLog.Recover(one).Report.RecordCount;
+            Directory.Delete(one, recursive: true);
+        }
+        Assert.Equal(records.Count, expectedFirst);
+    }
+
+    [Fact]
+    public void Reopening_continues_the_numbering_and_recovery_replays_both_runs()
+    {
+        using var directory = new TempDirectory();
+        var first = Records.Readies(seed: 3, count: 60);
+        var second = Records.Readies(seed: 4, count: 60);
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            first.ForEach(r => log.Append(r));
+        }
+        var afterFirst = WriteAheadLog.Recover(directory.Path).Report.NextRecordNumber;
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            Assert.Equal(afterFirst, log.AppendedPosition);
+            second.ForEach(r => log.Append(r));
+        }
+
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+        Records.AssertEqual(Records.StateOf(first.Concat(second)), state);
+        Assert.True(report.IsClean, report.ToString());
+    }
+
+    [Fact]
+    public void A_final_record_torn_at_every_byte_recovers_the_state_before_it_and_is_truncated()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 5, count: 30));
+        records.Add(new PersistRecords([Records.Entry(new Random(6), 1_000)], null, null));
+        var ends = WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        var full = File.ReadAllBytes(segment);
+        var lastStart = ends[^2];
+        var expected = Records.StateOf(records.SkipLast(1));
+
+        for (var cut = lastStart; cut < full.Length; cut++)
+        {
+            File.WriteAllBytes(segment, full[..(int)cut]);
+
+            var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+            Records.AssertEqual(expected, state);
+            Assert.Equal(lastStart, new FileInfo(segment).Length);
+            Assert.False(report.MiddleCorruption);
+            Assert.Equal(cut > lastStart, report.TailTruncated);
+            if (report.TailTruncated)
+            {
+                Assert.Equal(cut - lastStart, report.TruncatedBytes);
+                Assert.Equal(lastStart, report.Offset);
+                Assert.Contains($"truncated {cut - lastStart} bytes at offset {lastStart} in segment {Path.GetFileName(segment)}", report.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void A_flipped_bit_anywhere_in_the_last_record_truncates_it_and_reports_it()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 7, count: 20));
+        var ends = WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        var full = File.ReadAllBytes(segment);
+        var lastStart = ends[^2];
+        var expected = Records.StateOf(records.SkipLast(1));
+
+        for (var at = lastStart; at < full.Length; at++)
+        {
+            var damaged = (byte[])full.Clone();
+            damaged[at] ^= 0x10;
+            File.WriteAllBytes(segment, damaged);
+
+            var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+            Records.AssertEqual(expected, state);
+            Assert.True(report.TailTruncated, $"byte {at}: {report}");
+            Assert.False(report.MiddleCorruption);
+            Assert.Equal(lastStart, report.Offset);
+            Assert.Equal(lastStart, new FileInfo(segment).Length);
+        }
+    }
+
+    [Fact]
+    public void A_flipped_bit_in_a_middle_record_is_reported_and_nothing_after_it_is_applied()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 8, count: 40));
+        var ends = WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        var full = File.ReadAllBytes(segment);
+        var middle = records.Count / 2;
+        var middleStart = ends[middle - 1];
+
+        for (var at = middleStart; at < ends[middle]; at++)
+        {
+            var damaged = (byte[])full.Clone();
+            damaged[at] ^= 0x01;
+            File.WriteAllBytes(segment, damaged);
+
+            var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+            Assert.True(report.MiddleCorruption, $"byte {at}: {report}");
+            Assert.False(report.TailTruncated);
+            Assert.Equal(middleStart, report.Offset);
+            Assert.Equal(middle, report.RecordCount);
+            Records.AssertEqual(Records.StateOf(records.Take(middle)), state);
+            Assert.Equal(damaged, File.ReadAllBytes(segment));
+        }
+    }
+
+    [Fact]
+    public void Damage_at_the_end_of_an_earlier_segment_is_middle_corruption()
+    {
+        using var directory = new TempDirectory();
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            Records.Readies(seed: 9, count: 100).ForEach(r => log.Append(r));
+        }
+        var second = directory.Segments()[1];
+        var length = new FileInfo(second).Length;
+        using (var stream = new FileStream(second, FileMode.Open))
+        {
+            stream.SetLength(length - 1);
+        }
+
+        var (_, report) = WriteAheadLog.Recover(directory.Path);
+
+        Assert.True(report.MiddleCorruption, report.ToString());
+        Assert.Equal(Path.GetFileName(second), report.Segment);
+        Assert.Equal(length - 1, new FileInfo(second).Length);
+    }
+
+    [Fact]
+    public void A_missing_segment_is_middle_corruption_and_later_segments_are_not_applied()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 10, count: 100));
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
+        {
+            records.ForEach(r => log.Append(r));
+        }
+        var segments = directory.Segments();
+        File.Delete(segments[2]);
+
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+        var kept = RecordCount(segments[0]) + RecordCount(segments[1]);
+        Assert.True(report.MiddleCorruption, report.ToString());
+        Assert.Equal(Path.GetFileName(segments[3]), report.Segment);
+        Assert.Equal(kept, report.RecordCount);
+        Records.AssertEqual(Records.StateOf(records.Take((int)kept)), state);
+    }
+
+    private static long RecordCount(string segment) =>
+        SegmentScan.Replay(File.ReadAllBytes(segment), state: null).RecordCount;
+
+    [Fact]
+    public void Opening_a_log_with_a_torn_tail_is_refused_until_it_is_recovered()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 11, count: 10));
+        WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        using (var stream = new FileStream(segment, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 3);
+        }
+
+        Assert.Throws<InvalidDataException>(() => WriteAheadLog.Open(directory.Path).Dispose());
+        var (_, report) = WriteAheadLog.Recover(directory.Path);
+        using var log = WriteAheadLog.Open(directory.Path);
+
+        Assert.True(report.TailTruncated);
+        Assert.Equal(records.Count - 1, log.AppendedPosition);
+    }
+}
