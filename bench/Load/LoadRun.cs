@@ -106,7 +106,11 @@ internal static class LoadRun
 
     private static void Report(LoadOptions options, string[] args, DateTime startedUtc, List<WorkloadResult> results)
     {
-        if (results.Count == 0) return;
+        if (results.Count == 0)
+        {
+            Console.WriteLine("no workload finished; nothing written.");
+            return;
+        }
         string? otherName = options.Compare is null ? null : OtherName;
         Console.WriteLine();
         Console.Write(ResultTables.Figures(results, PaxubyName, markdown: false));

@@ -82,12 +82,11 @@ public class GroupCommitLogTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         using var log = WriteAheadLog.Open(directory.Path);
-        long position;
         await using (var group = new GroupCommitLog(log, FsyncPolicy.No))
         {
             for (var slot = 1; slot <= 20; slot++)
             {
-                position = await group.AppendAsync(EntryAt(slot)).AsTask().WaitAsync(Patience);
+                await group.AppendAsync(EntryAt(slot)).AsTask().WaitAsync(Patience);
             }
             Assert.Equal(0, log.SyncCount);
         }
@@ -97,14 +96,20 @@ public class GroupCommitLogTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Appending_after_dispose_is_refused()
+    public async Task After_dispose_appends_are_refused_and_waits_for_unwritten_positions_fail()
     {
         using var directory = new TempDirectory();
         using var log = WriteAheadLog.Open(directory.Path);
         var group = new GroupCommitLog(log, FsyncPolicy.Always);
+        var written = await group.AppendAsync(EntryAt(1)).AsTask().WaitAsync(Patience);
+        var neverWritten = group.WhenDurableAsync(written + 1);
+
         await group.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => group.AppendAsync(EntryAt(1)).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => group.AppendAsync(EntryAt(2)).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => neverWritten.WaitAsync(Patience));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => group.WhenDurableAsync(written + 1).WaitAsync(Patience));
+        await group.WhenDurableAsync(written).WaitAsync(Patience);
     }
 
     [Fact]

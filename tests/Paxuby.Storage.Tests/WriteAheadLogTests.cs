@@ -39,12 +39,9 @@ public class WriteAheadLogTests
         long position;
         using (var log = WriteAheadLog.Open(directory.Path, TinySegments))
         {
-            foreach (var ready in readies)
-            {
-                position = log.Append(ready);
-            }
-            log.Sync();
+            readies.ForEach(r => log.Append(r));
             position = log.AppendedPosition;
+            log.Sync();
             Assert.Equal(position, log.DurablePosition);
         }
 
