@@ -21,6 +21,8 @@ internal sealed record LoadOptions(
           --compare HOST:PORT  also run every workload against this RESP server, alternating
           --results DIR        where the Markdown and JSON results go (default bench/results)
         micro                  the BenchmarkDotNet suites; --filter, --job, --list pass through
+
+        Exit code: 0 measured (however slow), 1 could not run, 2 bad arguments, 130 interrupted.
         """;
 
     public static LoadOptions Parse(string[] args)

@@ -40,6 +40,7 @@ internal static class LoadRun
         CancellationToken cancel = interrupt.Token;
         DateTime startedUtc = DateTime.UtcNow;
         var results = new List<WorkloadResult>();
+        bool failed = false;
         PaxubyCluster? cluster = null;
         // Also on SIGTERM or an unhandled exit: never leave the cluster process behind.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster?.Dispose();
@@ -92,7 +93,7 @@ internal static class LoadRun
         {
             ProgressLine.Clear();
             Console.Error.WriteLine($"load run failed: {e.Message}");
-            if (results.Count == 0) return 1;
+            failed = true;
         }
         finally
         {
@@ -101,7 +102,7 @@ internal static class LoadRun
         }
 
         Report(options, args, startedUtc, results);
-        return cancel.IsCancellationRequested ? 130 : 0;
+        return failed ? 1 : cancel.IsCancellationRequested ? 130 : 0;
     }
 
     private static void Report(LoadOptions options, string[] args, DateTime startedUtc, List<WorkloadResult> results)

@@ -22,21 +22,33 @@ public readonly record struct AppliedCommand(Command Command, ApplyOutcome Outco
 /// Applies decided batches to an <see cref="IStateMachine"/> exactly once per (client id, sequence):
 /// a command forwarded again after a leader change is decided twice but applied once, and the
 /// retry gets the first reply. Deterministic: the table is a function of the applied prefix, and
-/// it is written into the snapshot ahead of the inner state machine's.
+/// it is written into the snapshot ahead of the inner state machine's. The table is bounded: past
+/// <see cref="MaxClients"/> the client whose command was applied longest ago is forgotten (as
+/// Raft's client sessions expire), so only a client silent through that many others loses
+/// the guarantee for a retry.
 /// </summary>
 public sealed class ExactlyOnceApplier
 {
-    private const int SnapshotVersion = 1;
+    private const int SnapshotVersion = 2;
+
+    public const int DefaultMaxClients = 100_000;
 
     private readonly IStateMachine inner;
     private readonly Dictionary<long, (long Sequence, byte[] Reply)> lastByClient = new();
+    // Client ids from least to most recently applied: the eviction order, a function of the log.
+    private readonly LinkedList<long> byRecency = new();
+    private readonly Dictionary<long, LinkedListNode<long>> recencyNodes = new();
     private readonly ArrayBufferWriter<byte> replyBuffer = new();
 
-    public ExactlyOnceApplier(IStateMachine inner)
+    public ExactlyOnceApplier(IStateMachine inner, int maxClients = DefaultMaxClients)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxClients, 1);
         this.inner = inner;
+        MaxClients = maxClients;
     }
+
+    public int MaxClients { get; }
 
     public long AppliedSlot { get; private set; }
 
@@ -79,11 +91,25 @@ public sealed class ExactlyOnceApplier
         replyBuffer.Clear();
         inner.Apply(LastTimestampMs, command.Payload, replyBuffer);
         var reply = replyBuffer.WrittenSpan.ToArray();
-        lastByClient[command.ClientId] = (command.Sequence, reply);
+        Remember(command.ClientId, command.Sequence, reply);
         return new AppliedCommand(command, ApplyOutcome.Applied, reply);
     }
 
-    /// <summary>Writes slot, clock and the client table (sorted by client id), then the inner snapshot.</summary>
+    private void Remember(long clientId, long sequence, byte[] reply)
+    {
+        lastByClient[clientId] = (sequence, reply);
+        if (recencyNodes.Remove(clientId, out var node)) byRecency.Remove(node);
+        recencyNodes[clientId] = byRecency.AddLast(clientId);
+        if (lastByClient.Count > MaxClients)
+        {
+            var oldest = byRecency.First!.Value;
+            byRecency.RemoveFirst();
+            recencyNodes.Remove(oldest);
+            lastByClient.Remove(oldest);
+        }
+    }
+
+    /// <summary>Writes slot, clock and the client table (least recently applied first), then the inner snapshot.</summary>
     public void Snapshot(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -94,7 +120,7 @@ public sealed class ExactlyOnceApplier
         BinaryPrimitives.WriteInt32LittleEndian(header[20..], lastByClient.Count);
         destination.Write(header);
         Span<byte> row = stackalloc byte[8 + 8 + 4];
-        foreach (var clientId in lastByClient.Keys.Order())
+        foreach (var clientId in byRecency)
         {
             var (sequence, reply) = lastByClient[clientId];
             BinaryPrimitives.WriteInt64LittleEndian(row, clientId);
@@ -122,7 +148,7 @@ public sealed class ExactlyOnceApplier
         {
             throw new InvalidDataException("negative client count in snapshot");
         }
-        var table = new Dictionary<long, (long, byte[])>(count);
+        var table = new List<(long ClientId, long Sequence, byte[] Reply)>(Math.Min(count, 4096));
         Span<byte> row = stackalloc byte[8 + 8 + 4];
         for (var i = 0; i < count; i++)
         {
@@ -134,13 +160,15 @@ public sealed class ExactlyOnceApplier
             }
             var reply = new byte[length];
             source.ReadExactly(reply);
-            table[BinaryPrimitives.ReadInt64LittleEndian(row)] = (BinaryPrimitives.ReadInt64LittleEndian(row[8..]), reply);
+            table.Add((BinaryPrimitives.ReadInt64LittleEndian(row), BinaryPrimitives.ReadInt64LittleEndian(row[8..]), reply));
         }
         inner.Restore(source);
         lastByClient.Clear();
-        foreach (var (clientId, last) in table)
+        byRecency.Clear();
+        recencyNodes.Clear();
+        foreach (var (clientId, sequence, reply) in table)
         {
-            lastByClient[clientId] = last;
+            Remember(clientId, sequence, reply);
         }
         AppliedSlot = appliedSlot;
         LastTimestampMs = lastTimestampMs;

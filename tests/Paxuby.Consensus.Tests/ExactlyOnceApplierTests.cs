@@ -71,4 +71,42 @@ public sealed class ExactlyOnceApplierTests
         Assert.Equal(ApplyOutcome.Duplicate, results[0].Outcome);
         Assert.Equal(2, kv.Peek(0));
     }
+
+    [Fact]
+    public void Client_table_is_bounded_and_forgets_the_least_recently_applied_client()
+    {
+        var kv = new KvStateMachine();
+        var applier = new ExactlyOnceApplier(kv, maxClients: 2);
+        applier.Apply(Slot(1, 0, Incr(1, 1), Incr(2, 1)));
+        applier.Apply(Slot(2, 0, Incr(1, 2)));      // client 1 is now the most recent
+        applier.Apply(Slot(3, 0, Incr(3, 1)));      // a third client: client 2 is forgotten
+        var results = new List<AppliedCommand>();
+        applier.Apply(Slot(4, 0, Incr(1, 2), Incr(2, 1)), results);
+
+        Assert.Equal(2, applier.ClientCount);
+        Assert.Equal([ApplyOutcome.Duplicate, ApplyOutcome.Applied], results.Select(r => r.Outcome));
+    }
+
+    [Fact]
+    public void Restored_replica_forgets_the_same_clients_as_the_original()
+    {
+        var original = new ExactlyOnceApplier(new KvStateMachine(), maxClients: 3);
+        original.Apply(Slot(1, 0, Incr(9, 1), Incr(4, 1), Incr(6, 1)));
+        original.Apply(Slot(2, 0, Incr(9, 2)));
+        using var stream = new MemoryStream();
+        original.Snapshot(stream);
+        stream.Position = 0;
+        var restored = new ExactlyOnceApplier(new KvStateMachine(), maxClients: 3);
+        restored.Restore(stream);
+
+        var fromOriginal = new List<AppliedCommand>();
+        var fromRestored = new List<AppliedCommand>();
+        DecidedSlot next = Slot(3, 0, Incr(5, 1), Incr(6, 1), Incr(9, 2), Incr(4, 1));
+        original.Apply(next, fromOriginal);
+        restored.Apply(next, fromRestored);
+
+        // Client 4 was the least recent, so both forget it when client 5 arrives: its retry applies again.
+        Assert.Equal([ApplyOutcome.Applied, ApplyOutcome.Duplicate, ApplyOutcome.Duplicate, ApplyOutcome.Applied], fromOriginal.Select(r => r.Outcome));
+        Assert.Equal(fromOriginal.Select(r => r.Outcome), fromRestored.Select(r => r.Outcome));
+    }
 }
