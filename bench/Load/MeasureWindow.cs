@@ -9,7 +9,7 @@ namespace Paxuby.Bench.Load;
 /// </summary>
 internal sealed class MeasureWindow : IDisposable
 {
-    private static readonly TimeSpan StallGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StallGrace = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stall;
     private long _completed;
 

@@ -20,8 +20,8 @@ internal static class StackExchangeRunner
             EndPoints = { endpoint },
             AbortOnConnectFail = false,
             ConnectTimeout = 5_000,
-            AsyncTimeout = 10_000,
-            SyncTimeout = 10_000,
+            AsyncTimeout = 5_000,
+            SyncTimeout = 5_000,
         };
         await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(options);
         IDatabase database = redis.GetDatabase();

@@ -22,6 +22,8 @@ public sealed class ClusterConfigTests
         Assert.Equal("pw", config.Requirepass);
         Assert.Equal("/tmp/x", config.DataDir);
         Assert.Equal(50, config.ExpireSweepIntervalMs);
+        Assert.Equal(Paxuby.Storage.FsyncPolicy.Always, config.FsyncPolicy);
+        Assert.Equal(Paxuby.Storage.FsyncPolicy.EverySec, ClusterConfig.Parse("addrs: [localhost:1]\nfsync: everysec\n").FsyncPolicy);
         Assert.True(ClusterConfig.IsLocal(config.Endpoints[0]));
     }
 
@@ -33,6 +35,7 @@ public sealed class ClusterConfigTests
     [InlineData("addrs: [127.0.0.1:1, 127.0.0.1:1]\n", "listed twice")]
     [InlineData("addrs: [127.0.0.1:1]\nno_such_setting: 1\n", "no_such_setting")]
     [InlineData("addrs: [127.0.0.1:1\n", "config.yaml")]
+    [InlineData("addrs: [127.0.0.1:1]\nfsync: sometimes\n", "fsync must be always, everysec or no")]
     public void Invalid_config_is_refused_with_a_clear_message(string yaml, string expected)
     {
         ConfigException error = Assert.Throws<ConfigException>(() => ClusterConfig.Parse(yaml));

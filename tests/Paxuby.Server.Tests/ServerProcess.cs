@@ -17,10 +17,21 @@ public sealed class ServerProcess : IDisposable
     private int _readyCount;
 
     public ServerProcess(int replicas, string extraArgs = "")
+        : this(NewDirectory(), FreePorts(replicas), extraArgs)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "paxuby-proc-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Directory);
-        Ports = FreePorts(replicas);
+    }
+
+    /// <summary>A second life of <paramref name="previous"/>: the same directory, config and data, after it stopped.</summary>
+    public ServerProcess(ServerProcess previous)
+        : this(previous.Directory, previous.Ports, "")
+    {
+        previous._keepDirectory = true;
+    }
+
+    private ServerProcess(string directory, IReadOnlyList<int> ports, string extraArgs)
+    {
+        Directory = directory;
+        Ports = ports;
         ConfigPath = Path.Combine(Directory, "config.yaml");
         File.WriteAllText(ConfigPath, "addrs:\n" + string.Join("", Ports.Select(p => $"  - 127.0.0.1:{p}\n")) + $"data_dir: {Path.Combine(Directory, "data")}\n");
         string serverDll = Path.Combine(AppContext.BaseDirectory, "paxuby-server.dll");
@@ -36,7 +47,23 @@ public sealed class ServerProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        ExpectedReady = extraArgs.Contains("--node") ? 1 : replicas;
+        ExpectedReady = extraArgs.Contains("--node") ? 1 : ports.Count;
+    }
+
+    private bool _keepDirectory;
+
+    private static string NewDirectory()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "paxuby-proc-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or power cut would stop it.</summary>
+    public void Crash()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
 
     public string Directory { get; }
@@ -101,6 +128,7 @@ public sealed class ServerProcess : IDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
+        if (_keepDirectory) return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

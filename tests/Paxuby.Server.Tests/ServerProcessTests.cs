@@ -24,6 +24,27 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public void Acknowledged_writes_survive_kill_9_of_all_replicas()
+    {
+        using var first = new ServerProcess(replicas: 3);
+        first.WaitUntilReady();
+        using (RawClient client = first.Connect(1))
+        {
+            for (int i = 0; i < 100; i++) Assert.Equal("+OK\r\n", client.Call("SET", "durable:" + i, "value" + i));
+            Assert.Equal(":100\r\n", client.Call("INCRBY", "durable:counter", "100"));
+        }
+        first.Crash();
+
+        using var second = new ServerProcess(first);
+        second.WaitUntilReady();
+        using RawClient after = second.Connect(2);
+        Assert.Equal("$7\r\nvalue42\r\n", after.Call("GET", "durable:42"));
+        Assert.Equal("$7\r\nvalue99\r\n", after.Call("GET", "durable:99"));
+        Assert.Equal(":101\r\n", after.Call("INCR", "durable:counter"));
+        Assert.Contains("recovered its log", second.Output);
+    }
+
+    [Fact]
     public void Sigterm_stops_the_server_cleanly()
     {
         using var server = new ServerProcess(replicas: 1);

@@ -1,3 +1,5 @@
+using Paxuby.Storage;
+
 namespace Paxuby.Server.Cluster;
 
 /// <summary>How the node loop paces the consensus core.</summary>
@@ -19,4 +21,10 @@ public sealed class ClusterOptions
     public int WorkQueueCapacity { get; init; } = 65_536;
 
     public int Seed { get; init; } = Environment.TickCount;
+
+    /// <summary>Where replica N keeps its write-ahead log (<c>{DataDirectory}/node-N/wal</c>); null keeps it in memory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>When the write-ahead log reaches the disk (Redis's appendfsync names).</summary>
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
 }

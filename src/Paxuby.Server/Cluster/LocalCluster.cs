@@ -49,7 +49,15 @@ public sealed class LocalCluster : IAsyncDisposable
         _time = time;
         _logger = logger;
         int[] ids = Enumerable.Range(0, replicaCount).ToArray();
-        _hosts = ids.Select(id => new ReplicaHost(new ReplicaOptions { ReplicaId = id, ReplicaIds = ids }, options.Seed * 31 + id)).ToArray();
+        _hosts = ids.Select(id => new ReplicaHost(
+            new ReplicaOptions { ReplicaId = id, ReplicaIds = ids },
+            options.Seed * 31 + id,
+            options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, $"node-{id}", "wal"),
+            options.Fsync)).ToArray();
+        foreach (ReplicaHost host in _hosts)
+        {
+            if (host.Recovery is { } recovery) _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, recovery);
+        }
         _work = Channel.CreateBounded<object>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
         _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
         _tickTimer = time.CreateTimer(_ => _work.Writer.TryWrite(Tick), null, options.TickInterval, options.TickInterval);
@@ -300,7 +308,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private void Process(ReplicaHost host, Ready ready)
     {
         Send(ready.EagerMessages);
-        host.Durable.Apply(ready.Persist);
+        host.Persist(ready.Persist, NowMs);
         Send(ready.Messages);
         foreach (DecidedSlot decided in ready.Decided)
         {
@@ -392,6 +400,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             foreach (PendingWrite write in _writes.Values) write.Done?.TrySetCanceled();
             foreach (PendingRead read in _reads.Values) read.Done.TrySetCanceled();
+            foreach (ReplicaHost host in _hosts) host.Dispose();
         }
     }
 }

@@ -1,18 +1,40 @@
 using Paxuby.Cache;
 using Paxuby.Consensus;
+using Paxuby.Storage;
 
 namespace Paxuby.Server.Cluster;
 
 /// <summary>
-/// One replica as the node loop drives it: the consensus core, what it has made durable, and the
-/// cache it applies decided commands to (through the exactly-once table).
+/// One replica as the node loop drives it: the consensus core, where it makes its promises and
+/// accepted values durable, and the cache it applies decided commands to (through the
+/// exactly-once table). A replica with a log directory starts from what the log recovers and
+/// replays the decided slots into a fresh cache.
 /// </summary>
-internal sealed class ReplicaHost
+internal sealed class ReplicaHost : IDisposable
 {
-    public ReplicaHost(ReplicaOptions options, int seed)
+    private readonly WriteAheadLog? _log;
+    private readonly FsyncPolicy _fsync;
+    private long _lastSyncMs;
+
+    public ReplicaHost(ReplicaOptions options, int seed, string? logDirectory, FsyncPolicy fsync)
     {
         Options = options;
-        Core = new Replica(options, Durable.Clone(), new Random(seed));
+        _fsync = fsync;
+        DurableState durable = new();
+        if (logDirectory is not null)
+        {
+            (durable, RecoveryReport report) = WriteAheadLog.Recover(logDirectory);
+            if (report.MiddleCorruption)
+            {
+                throw new InvalidDataException(
+                    $"replica {options.ReplicaId}: {report}; its log is damaged before its end, so it cannot vouch for what it promised. " +
+                    $"Move {logDirectory} aside and let the replica rejoin empty from the others.");
+            }
+            Recovery = report;
+            _log = WriteAheadLog.Open(logDirectory);
+        }
+        Durable = durable;
+        Core = new Replica(options, durable.Clone(), new Random(seed));
         Applier = new ExactlyOnceApplier(Cache);
     }
 
@@ -22,8 +44,11 @@ internal sealed class ReplicaHost
 
     public Replica Core { get; }
 
-    /// <summary>What this replica has made durable (in memory until the write-ahead log lands).</summary>
-    public DurableState Durable { get; } = new();
+    /// <summary>What this replica has made durable (the log's content; all there is without a log).</summary>
+    public DurableState Durable { get; }
+
+    /// <summary>What recovery found in the log at start; null without a log.</summary>
+    public RecoveryReport? Recovery { get; }
 
     public CacheStateMachine Cache { get; } = new();
 
@@ -31,4 +56,20 @@ internal sealed class ReplicaHost
 
     /// <summary>Cut off from every other replica (tests of partitions and failover).</summary>
     public bool Isolated { get; set; }
+
+    /// <summary>Makes a Ready's records durable as the fsync policy says, before its messages go out.</summary>
+    public void Persist(PersistRecords records, long nowMs)
+    {
+        if (records.IsEmpty) return;
+        Durable.Apply(records);
+        if (_log is null) return;
+        _log.Append(records);
+        if (_fsync == FsyncPolicy.Always || (_fsync == FsyncPolicy.EverySec && nowMs - _lastSyncMs >= 1000))
+        {
+            _log.Sync();
+            _lastSyncMs = nowMs;
+        }
+    }
+
+    public void Dispose() => _log?.Dispose();
 }

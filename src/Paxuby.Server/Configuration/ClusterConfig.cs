@@ -1,4 +1,5 @@
 using System.Net;
+using Paxuby.Storage;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -29,9 +30,22 @@ public sealed class ClusterConfig
     /// <summary>Seconds a client may stay idle before it is closed; 0 never (Redis's timeout).</summary>
     public int Timeout { get; set; }
 
+    /// <summary>When the write-ahead log reaches the disk: always (default), everysec or no, as Redis's appendfsync.</summary>
+    public string Fsync { get; set; } = "always";
+
+    /// <summary><see cref="Fsync"/> as the storage layer's policy.</summary>
+    [YamlIgnore]
+    public FsyncPolicy FsyncPolicy => Fsync.ToLowerInvariant() switch
+    {
+        "everysec" => FsyncPolicy.EverySec,
+        "no" => FsyncPolicy.No,
+        _ => FsyncPolicy.Always,
+    };
+
     /// <summary>How often the expiry sweep runs, in milliseconds.</summary>
     public int ExpireSweepIntervalMs { get; set; } = 100;
 
+    [YamlIgnore]
     public IReadOnlyList<IPEndPoint> Endpoints => Addrs.Select(ParseEndpoint).ToList();
 
     public static ClusterConfig Load(string path)
@@ -77,6 +91,7 @@ public sealed class ClusterConfig
         if (ProtoMaxBulkLen < 1024) throw new ConfigException($"{source}: proto_max_bulk_len must be at least 1024");
         if (Maxclients < 1) throw new ConfigException($"{source}: maxclients must be at least 1");
         if (Timeout < 0) throw new ConfigException($"{source}: timeout must not be negative");
+        if (Fsync.ToLowerInvariant() is not ("always" or "everysec" or "no")) throw new ConfigException($"{source}: fsync must be always, everysec or no, not '{Fsync}'");
         if (ExpireSweepIntervalMs is < 1 or > 10_000) throw new ConfigException($"{source}: expire_sweep_interval_ms must be within 1..10000");
     }
 

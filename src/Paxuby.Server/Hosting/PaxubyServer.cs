@@ -42,7 +42,12 @@ public sealed class PaxubyServer : IAsyncDisposable
         if (replicated)
         {
             server._cluster = new LocalCluster(config.Addrs.Count,
-                new ClusterOptions { ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs) },
+                new ClusterOptions
+                {
+                    ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs),
+                    DataDirectory = config.DataDir,
+                    Fsync = config.FsyncPolicy,
+                },
                 time, loggers.CreateLogger("paxos"));
         }
         else

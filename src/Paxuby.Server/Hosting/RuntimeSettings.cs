@@ -29,7 +29,7 @@ public sealed class RuntimeSettings
         Set("maxmemory-policy", "noeviction");
         Set("save", "");
         Set("appendonly", "no");
-        Set("appendfsync", "always");
+        Set("appendfsync", config.Fsync.ToLowerInvariant());
         Set("timeout", config.Timeout.ToString());
         Set("maxclients", config.Maxclients.ToString());
         Set("proto-max-bulk-len", config.ProtoMaxBulkLen.ToString());
