@@ -44,7 +44,7 @@ internal static class LoadRun
         var results = new List<WorkloadResult>();
         bool failed = false;
         PaxubyCluster? cluster = null;
-        // Also on SIGTERM or an unhandled exit: never leave the cluster process behind.
+        // Backstop for an unhandled exception or a second signal: never leave the cluster behind.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster?.Dispose();
         try
         {

@@ -57,13 +57,21 @@ internal sealed class ReplicaHost : IDisposable
     /// <summary>Cut off from every other replica (tests of partitions and failover).</summary>
     public bool Isolated { get; set; }
 
-    /// <summary>Makes a Ready's records durable as the fsync policy says, before its messages go out.</summary>
-    public void Persist(PersistRecords records, long nowMs)
+    /// <summary>Writes a Ready's records to the log; <see cref="SyncIfDue"/> makes them durable.</summary>
+    public void Append(PersistRecords records)
     {
         if (records.IsEmpty) return;
         Durable.Apply(records);
-        if (_log is null) return;
-        _log.Append(records);
+        _log?.Append(records);
+    }
+
+    /// <summary>
+    /// Makes what was appended durable when the fsync policy asks for it now: always when anything
+    /// is pending under <c>always</c>, once a second under <c>everysec</c>, never under <c>no</c>.
+    /// </summary>
+    public void SyncIfDue(long nowMs)
+    {
+        if (_log is null || !_log.HasUnsyncedRecords) return;
         if (_fsync == FsyncPolicy.Always || (_fsync == FsyncPolicy.EverySec && nowMs - _lastSyncMs >= 1000))
         {
             _log.Sync();
