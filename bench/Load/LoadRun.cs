@@ -12,8 +12,8 @@ internal static class LoadRun
 {
     private const string PaxubyName = "paxuby";
     private const string OtherName = "other";
-    private const int PreloadConnections = 4;
-    private const int PreloadBatch = 64;
+    private const int PreloadConnections = 50;
+    private const int PreloadBatch = 16;
     private static readonly TimeSpan PreloadLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan QuickPreloadLimit = TimeSpan.FromSeconds(10);
 
