@@ -28,9 +28,8 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
     private async Task<string> Write(int node, params string[] args)
     {
-        var reply = new ArrayBufferWriter<byte>();
-        await _cluster.EngineFor(node).WriteAsync(_clientId, ++_sequence, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of(args)), reply, CancellationToken.None);
-        return Encoding.UTF8.GetString(reply.WrittenSpan);
+        byte[] reply = await _cluster.EngineFor(node).SubmitWriteAsync(_clientId, ++_sequence, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of(args)), CancellationToken.None);
+        return Encoding.UTF8.GetString(reply);
     }
 
     private async Task<string> Read(int node, params string[] args)
@@ -57,9 +56,8 @@ public sealed class LocalClusterTests : IAsyncLifetime
         {
             for (long seq = 1; seq <= 10; seq++)
             {
-                var reply = new ArrayBufferWriter<byte>();
-                await client.Engine.WriteAsync(client.Id, seq, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("INCR", "counter")), reply, CancellationToken.None);
-                Assert.StartsWith(":", Encoding.UTF8.GetString(reply.WrittenSpan));
+                byte[] reply = await client.Engine.SubmitWriteAsync(client.Id, seq, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("INCR", "counter")), CancellationToken.None);
+                Assert.StartsWith(":", Encoding.UTF8.GetString(reply));
             }
         }));
         Assert.Equal("$3\r\n300\r\n", await Read(2, "GET", "counter"));
@@ -78,15 +76,29 @@ public sealed class LocalClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_submitted_together_by_one_client_are_applied_in_order()
+    {
+        IReadOnlyList<ValueTask<byte[]>> replies = Enumerable.Range(1, 200)
+            .Select(i => _cluster.EngineFor(1).SubmitWriteAsync(_clientId, ++_sequence,
+                CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("APPEND", "ordered", $"{i % 10}")), CancellationToken.None))
+            .ToList();
+        int length = 0;
+        foreach (ValueTask<byte[]> reply in replies)
+        {
+            Assert.Equal($":{++length}\r\n", Encoding.UTF8.GetString(await reply));
+        }
+        string expected = string.Concat(Enumerable.Range(1, 200).Select(i => i % 10));
+        Assert.Equal($"$200\r\n{expected}\r\n", await Read(0, "GET", "ordered"));
+    }
+
+    [Fact]
     public async Task Retried_command_with_the_same_client_and_sequence_is_applied_once()
     {
         byte[] incr = CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("INCR", "once"));
-        var first = new ArrayBufferWriter<byte>();
-        var retry = new ArrayBufferWriter<byte>();
-        await _cluster.EngineFor(0).WriteAsync(42, 1, incr, first, CancellationToken.None);
-        await _cluster.EngineFor(1).WriteAsync(42, 1, incr, retry, CancellationToken.None);
-        Assert.Equal(":1\r\n", Encoding.UTF8.GetString(first.WrittenSpan));
-        Assert.Equal(":1\r\n", Encoding.UTF8.GetString(retry.WrittenSpan));
+        byte[] first = await _cluster.EngineFor(0).SubmitWriteAsync(42, 1, incr, CancellationToken.None);
+        byte[] retry = await _cluster.EngineFor(1).SubmitWriteAsync(42, 1, incr, CancellationToken.None);
+        Assert.Equal(":1\r\n", Encoding.UTF8.GetString(first));
+        Assert.Equal(":1\r\n", Encoding.UTF8.GetString(retry));
         Assert.Equal("$1\r\n1\r\n", await Read(2, "GET", "once"));
     }
 

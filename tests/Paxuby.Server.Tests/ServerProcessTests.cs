@@ -45,6 +45,26 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public void Pipelined_writes_on_one_connection_through_a_follower_reply_in_order()
+    {
+        using var server = new ServerProcess(replicas: 3);
+        server.WaitUntilReady();
+        using RawClient client = server.Connect(2);
+        var batch = new List<byte>();
+        for (int i = 1; i <= 300; i++)
+        {
+            batch.AddRange(RawClient.Encode("APPEND", "pipe", "x"));
+            if (i % 100 == 0) batch.AddRange(RawClient.Encode("STRLEN", "pipe"));
+        }
+        client.Send(batch.ToArray());
+        for (int i = 1; i <= 300; i++)
+        {
+            Assert.Equal($":{i}\r\n", client.ReadReply());
+            if (i % 100 == 0) Assert.Equal($":{i}\r\n", client.ReadReply());
+        }
+    }
+
+    [Fact]
     public void Sigterm_stops_the_server_cleanly()
     {
         using var server = new ServerProcess(replicas: 1);

@@ -6,12 +6,9 @@ namespace Paxuby.Server.Cluster;
 /// <summary>One replica's door into a <see cref="LocalCluster"/>: what its client sessions call.</summary>
 internal sealed class ClusterNodeEngine(LocalCluster cluster, int node) : ICommandEngine
 {
-    public async ValueTask WriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
-    {
-        // The log keeps the bytes past this call, so the proposal owns a copy.
-        byte[] result = await cluster.WriteAsync(node, clientId, sequence, command.ToArray(), cancellationToken);
-        reply.Write(result);
-    }
+    // The log keeps the bytes past this call, so the proposal owns a copy, taken before any await.
+    public ValueTask<byte[]> SubmitWriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
+        cluster.WriteAsync(node, clientId, sequence, command.ToArray(), cancellationToken);
 
     public async ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
     {

@@ -10,11 +10,12 @@ namespace Paxuby.Server.Engine;
 public interface ICommandEngine
 {
     /// <summary>
-    /// Applies an encoded state-machine command in log order and writes its reply. A client has
-    /// one write in flight at a time, numbered by <paramref name="sequence"/>: a command retried
-    /// after a leader change carries the same pair and is applied once.
+    /// Submits an encoded state-machine command to be applied in log order and returns its reply.
+    /// The command bytes are copied before this returns, so the caller may reuse its buffer and
+    /// submit the next write at once. A client numbers its writes by <paramref name="sequence"/>;
+    /// a command retried after a leader change carries the same pair and is applied once.
     /// </summary>
-    ValueTask WriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);
+    ValueTask<byte[]> SubmitWriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, CancellationToken cancellationToken);
 
     /// <summary>Serves an encoded read-only command linearizably and writes its reply.</summary>
     ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken);

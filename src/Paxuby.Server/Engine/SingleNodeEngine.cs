@@ -13,6 +13,7 @@ public sealed class SingleNodeEngine : ICommandEngine, IDisposable
     private readonly CacheStateMachine _stateMachine = new();
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly ArrayBufferWriter<byte> _reply = new(256);
     private readonly ITimer _sweepTimer;
     private long _lastTimestampMs;
     private long _appliedCommands;
@@ -23,14 +24,15 @@ public sealed class SingleNodeEngine : ICommandEngine, IDisposable
         _sweepTimer = time.CreateTimer(_ => SweepExpired(), null, sweepInterval, sweepInterval);
     }
 
-    public ValueTask WriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
+    public ValueTask<byte[]> SubmitWriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _stateMachine.Apply(NextTimestampMs(), command.Span, reply);
+            _reply.ResetWrittenCount();
+            _stateMachine.Apply(NextTimestampMs(), command.Span, _reply);
             _appliedCommands++;
+            return ValueTask.FromResult(_reply.WrittenSpan.ToArray());
         }
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)

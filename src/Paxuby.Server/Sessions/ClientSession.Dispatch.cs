@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Paxuby.Cache;
 using Paxuby.Resp;
@@ -11,6 +12,7 @@ public sealed partial class ClientSession
         Interlocked.Increment(ref _node.Stats.CommandsProcessed);
         LastCommandAtMs = _node.NowMs;
         CommandInfo? info = CommandTable.Find(command[0]);
+        if (!IsPipelinedWrite(info, command)) await DrainWritesAsync(cancel);
         if (info is null)
         {
             RejectCommand(CommandErrors.UnknownCommand(command));
@@ -45,7 +47,8 @@ public sealed partial class ClientSession
         {
             _encoded.ResetWrittenCount();
             CacheCommandCodec.EncodeSingle(_encoded, Db, Protocol, command);
-            await _node.Engine.WriteAsync(ClientId, ++_writeSequence, _encoded.WrittenMemory, Output, cancel);
+            _writesInFlight.Enqueue(_node.Engine.SubmitWriteAsync(ClientId, ++_writeSequence, _encoded.WrittenMemory, cancel));
+            if (_writesInFlight.Count >= MaxWritesInFlight) await AwaitOldestWriteAsync();
         }
         else
         {
@@ -53,6 +56,27 @@ public sealed partial class ClientSession
             CacheCommandCodec.EncodeSingle(_encoded, Db, Protocol, command);
             await _node.Engine.ReadAsync(_encoded.WrittenMemory, Output, cancel);
         }
+    }
+
+    /// <summary>
+    /// True for a write that can go to the log while earlier ones are still in flight: a plain
+    /// state-machine write that passes every check below. Anything else waits until the writes
+    /// before it are answered, so replies keep the order of the commands and reads see the writes.
+    /// </summary>
+    private bool IsPipelinedWrite(CommandInfo? info, RespCommand command) =>
+        info is { IsWrite: true, IsServer: false } && info.AcceptsArgumentCount(command.Count) && Authenticated
+        && !InTransaction && !(Protocol == 2 && IsSubscribed);
+
+    /// <summary>Writes the replies of every write in flight, oldest first.</summary>
+    private async ValueTask DrainWritesAsync(CancellationToken cancel)
+    {
+        while (_writesInFlight.Count > 0) await AwaitOldestWriteAsync();
+    }
+
+    private async ValueTask AwaitOldestWriteAsync()
+    {
+        byte[] reply = await _writesInFlight.Dequeue();
+        Output.Write(reply);
     }
 
     /// <summary>An error found before execution; inside MULTI it also dooms the transaction (EXECABORT).</summary>

@@ -104,7 +104,7 @@ public sealed partial class ClientSession
         if (replicated.Count > 0 || _watched.Count > 0)
         {
             byte[] encoded = CacheCommandCodec.EncodeTransaction(Db, Protocol, replicated, _watched);
-            await _node.Engine.WriteAsync(ClientId, ++_writeSequence, encoded, _transactionReply, cancel);
+            _transactionReply.Write(await _node.Engine.SubmitWriteAsync(ClientId, ++_writeSequence, encoded, cancel));
             if (!ReplySplitter.TrySplitArray(_transactionReply.WrittenSpan, out replicatedReplies))
             {
                 // A null array: a watched key changed, nothing ran.

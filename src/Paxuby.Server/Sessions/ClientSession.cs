@@ -31,6 +31,11 @@ public sealed partial class ClientSession
     private bool _closeAfterFlush;
     private long _writeSequence;
 
+    /// <summary>A pipelined connection's writes travel to the log together, up to this many at once.</summary>
+    private const int MaxWritesInFlight = 256;
+
+    private readonly Queue<ValueTask<byte[]>> _writesInFlight = new();
+
     public ClientSession(NodeContext node, IDuplexPipe transport, string remoteAddress, string localAddress)
     {
         _node = node;
@@ -120,6 +125,7 @@ public sealed partial class ClientSession
     private async ValueTask ExecuteBatchAsync(ReadOnlySequence<byte> buffer, PipeReader input, bool isCompleted, CancellationToken cancel)
     {
         ReadOnlySequence<byte> remaining = buffer;
+        RespProtocolException? protocolError = null;
         try
         {
             while (!_closeAfterFlush)
@@ -131,7 +137,7 @@ public sealed partial class ClientSession
                 }
                 catch (RespProtocolException e)
                 {
-                    Reply.WriteError(e);
+                    protocolError = e;
                     _closeAfterFlush = true;
                     break;
                 }
@@ -141,6 +147,9 @@ public sealed partial class ClientSession
                 if (!execution.IsCompletedSuccessfully) await execution;
                 if (Output.CanGetUnflushedBytes && Output.UnflushedBytes > FlushThresholdBytes) await Output.FlushAsync(cancel);
             }
+            // Replies of writes still in flight come before anything after them, the error included.
+            await DrainWritesAsync(cancel);
+            if (protocolError is not null) Reply.WriteError(protocolError);
         }
         finally
         {
