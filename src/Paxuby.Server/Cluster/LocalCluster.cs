@@ -26,6 +26,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly Dictionary<long, PendingRead> _reads = new();
     private readonly List<AppliedCommand> _applied = [];
     private readonly List<(ReplicaHost Host, Ready Ready)> _cycle = [];
+    private readonly bool[] _inCycle;
     private readonly List<(long Slot, TaskCompletionSource<byte[][]> Done)> _applyWaiters = [];
     private readonly ArrayBufferWriter<byte> _readReply = new(1024);
     private readonly Lock _gate = new();
@@ -55,6 +56,7 @@ public sealed class LocalCluster : IAsyncDisposable
             options.Seed * 31 + id,
             options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, $"node-{id}", "wal"),
             options.Fsync)).ToArray();
+        _inCycle = new bool[_hosts.Length];
         foreach (ReplicaHost host in _hosts)
         {
             if (host.Recovery is { } recovery) _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, recovery);
@@ -292,10 +294,12 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs every replica's Ready cycle and delivers messages until all is quiet. Each round
-    /// appends every replica's records first and syncs the logs together (one fsync per replica
-    /// covers all its records of the round, and the replicas' fsyncs overlap as on separate
-    /// machines); only then do the messages that reveal those records go out.
+    /// Runs every replica's Ready cycle and delivers messages until all is quiet. A round takes
+    /// each replica's Ready, sends what may go before the disk write (the leader's Accepts), lets
+    /// the replicas that receive it take their Readies in the same round, appends everything, and
+    /// syncs the logs together: the leader's fsync and its followers' overlap as on separate
+    /// machines, and one fsync per replica covers all its records of the round. Only then do the
+    /// messages that reveal those records go out.
     /// </summary>
     private void Pump()
     {
@@ -304,24 +308,33 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             busy = false;
             _cycle.Clear();
-            foreach (ReplicaHost host in _hosts)
+            Array.Clear(_inCycle);
+            bool joined = true;
+            while (joined)
             {
-                if (!host.Core.HasReady) continue;
-                Ready ready = host.Core.GetReady();
-                Send(ready.EagerMessages);
-                host.Append(ready.Persist);
-                _cycle.Add((host, ready));
+                joined = false;
+                foreach (ReplicaHost host in _hosts)
+                {
+                    if (_inCycle[host.Id] || !host.Core.HasReady) continue;
+                    Ready ready = host.Core.GetReady();
+                    Send(ready.EagerMessages);
+                    host.Append(ready.Persist);
+                    _cycle.Add((host, ready));
+                    _inCycle[host.Id] = true;
+                    joined = true;
+                }
+                while (_network.TryDequeue(out Message? message))
+                {
+                    busy = true;
+                    joined = true;
+                    _hosts[message.To].Core.Step(message);
+                }
             }
             if (_cycle.Count > 0)
             {
                 busy = true;
                 SyncLogs();
                 foreach (var (host, ready) in _cycle) Finish(host, ready);
-            }
-            while (_network.TryDequeue(out Message? message))
-            {
-                busy = true;
-                _hosts[message.To].Core.Step(message);
             }
         }
     }
