@@ -89,6 +89,19 @@ public sealed class ProtocolTests : ServerTest
     }
 
     [Fact]
+    public void Pipelined_writes_answer_before_the_protocol_error_that_follows_them()
+    {
+        using RawClient client = Server.Connect();
+        var input = new List<byte>();
+        for (int i = 0; i < 50; i++) input.AddRange(RawClient.Encode("INCR", "before-error"));
+        input.AddRange(Encoding.UTF8.GetBytes("*1\r\n$x\r\n"));
+        client.Send(input.ToArray());
+        Assert.True(client.IsClosedByServer());
+        string expected = string.Concat(Enumerable.Range(1, 50).Select(i => $":{i}\r\n")) + "-ERR Protocol error: invalid bulk length\r\n";
+        Assert.Equal(expected, client.Unread);
+    }
+
+    [Fact]
     public void Bad_client_does_not_disturb_another()
     {
         using RawClient good = Server.Connect();

@@ -82,4 +82,13 @@ public sealed class ServerCommandTests : ServerTest
         Assert.Contains("$3\r\nset\r\n", client.Call("COMMAND", "DOCS", "set"));
         Assert.Contains("$4\r\nmget\r\n", client.Call("COMMAND", "LIST"));
     }
+
+    [Fact]
+    public void Shutdown_and_debug_are_refused_with_a_clear_error()
+    {
+        using RawClient client = Server.Connect();
+        Assert.StartsWith("-ERR SHUTDOWN is disabled on Paxuby replicas", client.Call("SHUTDOWN"));
+        Assert.Equal("-ERR DEBUG SLEEP is not supported\r\n", client.Call("DEBUG", "SLEEP", "0"));
+        Assert.Equal("+PONG\r\n", client.Call("PING"));
+    }
 }

@@ -124,6 +124,9 @@ public sealed partial class ClientSession
             case "discard": Discard(); break;
             case "watch": Watch(command); break;
             case "unwatch": ClearWatches(); Reply.WriteOk(); break;
+            // A client stopping one replica of a cluster is an operator's decision, made with a signal.
+            case "shutdown": Reply.WriteError("ERR SHUTDOWN is disabled on Paxuby replicas: stop the process with SIGTERM or Ctrl+C"); break;
+            case "debug": Reply.WriteError($"ERR DEBUG {Truncate(command.GetString(1))} is not supported"); break;
             default:
                 Reply.WriteError($"ERR unknown command '{Truncate(command.GetString(0))}', with args beginning with: ");
                 break;
