@@ -287,7 +287,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         ReplicaHost? leader = _hosts.FirstOrDefault(h => h.Core.Role == Role.Leader && !h.Isolated);
         if (leader is null || !leader.Cache.Keyspace.Databases.Any(d => d.ExpiresCount > 0)) return;
-        if (_writes.Keys.Any(k => k.ClientId == _sweepClientId)) return;
+        if (_writes.ContainsKey((_sweepClientId, _sweepSequence))) return;
         var sweep = new PendingWrite(leader.Id, new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick());
         _writes[(_sweepClientId, _sweepSequence)] = sweep;
         TryPropose(sweep);

@@ -1,3 +1,4 @@
+using Paxuby.Cache;
 using System.Text;
 using Paxuby.Resp;
 
@@ -42,12 +43,12 @@ public sealed partial class ClientSession
                 break;
             case "no-evict" or "no-touch" when command.Count == 3:
                 if (command.Is(2, "ON"u8) || command.Is(2, "OFF"u8)) Reply.WriteOk();
-                else Reply.WriteError(CommandErrors.Syntax);
+                else Reply.WriteError(CacheErrors.Syntax);
                 break;
             case "reply" when command.Count == 3:
                 // Replies are always sent; ON is the only mode that needs no reply suppression.
                 if (command.Is(2, "ON"u8)) Reply.WriteOk();
-                else Reply.WriteError(CommandErrors.Syntax);
+                else Reply.WriteError(CacheErrors.Syntax);
                 break;
             case "help" when command.Count == 2:
                 WriteHelp("CLIENT", ["ID", "GETNAME", "SETNAME <name>", "SETINFO <LIB-NAME|LIB-VER> <value>", "INFO",
@@ -55,10 +56,10 @@ public sealed partial class ClientSession
                     "NO-EVICT ON|OFF", "NO-TOUCH ON|OFF", "REPLY ON"]);
                 break;
             case "id" or "getname" or "setname" or "setinfo" or "info" or "no-evict" or "no-touch" or "reply" or "help":
-                Reply.WriteError(CommandErrors.WrongArity("client|" + sub));
+                CacheErrors.WriteWrongArity(Reply, "client|" + sub);
                 break;
             default:
-                Reply.WriteError(CommandErrors.UnknownSubcommand(command));
+                CacheErrors.WriteUnknownSubcommand(Reply, command);
                 break;
         }
     }
@@ -110,7 +111,7 @@ public sealed partial class ClientSession
             }
             else
             {
-                Reply.WriteError(CommandErrors.Syntax);
+                Reply.WriteError(CacheErrors.Syntax);
                 return;
             }
         }
@@ -140,7 +141,7 @@ public sealed partial class ClientSession
         }
         if (command.Count < 4 || command.Count % 2 != 0)
         {
-            Reply.WriteError(CommandErrors.Syntax);
+            Reply.WriteError(CacheErrors.Syntax);
             return;
         }
         long? id = null;
@@ -166,7 +167,7 @@ public sealed partial class ClientSession
                 else if (command.Is(i + 1, "NO"u8)) skipMe = false;
                 else
                 {
-                    Reply.WriteError(CommandErrors.Syntax);
+                    Reply.WriteError(CacheErrors.Syntax);
                     return;
                 }
             }
@@ -176,7 +177,7 @@ public sealed partial class ClientSession
             }
             else
             {
-                Reply.WriteError(CommandErrors.Syntax);
+                Reply.WriteError(CacheErrors.Syntax);
                 return;
             }
         }

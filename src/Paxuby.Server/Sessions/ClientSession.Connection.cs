@@ -14,7 +14,7 @@ public sealed partial class ClientSession
     {
         if (command.Count > 2)
         {
-            Reply.WriteError(CommandErrors.WrongArity("ping"));
+            CacheErrors.WriteWrongArity(Reply, "ping");
             return;
         }
         if (Protocol == 2 && IsSubscribed)
@@ -94,7 +94,7 @@ public sealed partial class ClientSession
     {
         if (command.Count > 3)
         {
-            Reply.WriteError(CommandErrors.Syntax);
+            Reply.WriteError(CacheErrors.Syntax);
             return;
         }
         if (command.Count == 2 && string.IsNullOrEmpty(_node.Settings.Requirepass))
@@ -129,12 +129,12 @@ public sealed partial class ClientSession
     {
         if (!RedisInteger.TryParse(command[1], out long db) || db > int.MaxValue || db < int.MinValue)
         {
-            Reply.WriteError(CommandErrors.NotInteger);
+            Reply.WriteError(CacheErrors.NotInteger);
             return;
         }
         if (db is < 0 or >= Keyspace.DatabaseCount)
         {
-            Reply.WriteError("ERR DB index is out of range");
+            Reply.WriteError(CacheErrors.DbIndexOutOfRange);
             return;
         }
         Db = (int)db;

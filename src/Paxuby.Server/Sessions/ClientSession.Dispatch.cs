@@ -15,18 +15,21 @@ public sealed partial class ClientSession
         if (!IsPipelinedWrite(info, command)) await DrainWritesAsync(cancel);
         if (info is null)
         {
-            RejectCommand(CommandErrors.UnknownCommand(command));
+            DoomTransaction();
+            CacheErrors.WriteUnknownCommand(Reply, command);
             return;
         }
         LastCommandName = info.Name;
         if (!info.AcceptsArgumentCount(command.Count))
         {
-            RejectCommand(CommandErrors.WrongArity(info.Name));
+            DoomTransaction();
+            CacheErrors.WriteWrongArity(Reply, info.Name);
             return;
         }
         if (!Authenticated && (info.Flags & CommandFlags.NoAuth) == 0)
         {
-            RejectCommand("NOAUTH Authentication required.");
+            DoomTransaction();
+            Reply.WriteError("NOAUTH Authentication required."u8);
             return;
         }
         if (Protocol == 2 && IsSubscribed && !IsAllowedWhileSubscribed(info.Name))
@@ -79,11 +82,10 @@ public sealed partial class ClientSession
         Output.Write(reply);
     }
 
-    /// <summary>An error found before execution; inside MULTI it also dooms the transaction (EXECABORT).</summary>
-    private void RejectCommand(string error)
+    /// <summary>An error found before execution dooms the transaction being queued, if any (EXECABORT).</summary>
+    private void DoomTransaction()
     {
         if (InTransaction) _transactionDoomed = true;
-        Reply.WriteError(error);
     }
 
     private static bool IsAllowedWhileSubscribed(string name) => name is

@@ -1,3 +1,4 @@
+using Paxuby.Cache;
 using System.Text;
 using System.Threading.Channels;
 using Paxuby.Resp;
@@ -120,10 +121,10 @@ public sealed partial class ClientSession
                 WriteHelp("PUBSUB", ["CHANNELS [<pattern>]", "NUMPAT", "NUMSUB [<channel> ...]"]);
                 break;
             case "channels" or "numpat" or "help":
-                Reply.WriteError(CommandErrors.WrongArity("pubsub|" + sub));
+                CacheErrors.WriteWrongArity(Reply, "pubsub|" + sub);
                 break;
             default:
-                Reply.WriteError(CommandErrors.UnknownSubcommand(command));
+                CacheErrors.WriteUnknownSubcommand(Reply, command);
                 break;
         }
     }

@@ -34,10 +34,10 @@ public sealed partial class ClientSession
                 WriteHelp("CONFIG", ["GET <pattern>", "SET <directive> <value>", "RESETSTAT", "REWRITE"]);
                 break;
             case "get" or "set" or "resetstat" or "rewrite" or "help":
-                Reply.WriteError(CommandErrors.WrongArity("config|" + sub));
+                CacheErrors.WriteWrongArity(Reply, "config|" + sub);
                 break;
             default:
-                Reply.WriteError(CommandErrors.UnknownSubcommand(command));
+                CacheErrors.WriteUnknownSubcommand(Reply, command);
                 break;
         }
     }
@@ -150,10 +150,10 @@ public sealed partial class ClientSession
                     "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]"]);
                 break;
             case "count" or "help":
-                Reply.WriteError(CommandErrors.WrongArity("command|" + sub));
+                CacheErrors.WriteWrongArity(Reply, "command|" + sub);
                 break;
             default:
-                Reply.WriteError(CommandErrors.UnknownSubcommand(command));
+                CacheErrors.WriteUnknownSubcommand(Reply, command);
                 break;
         }
     }
@@ -169,13 +169,13 @@ public sealed partial class ClientSession
             else if (command.Is(3, "MODULE"u8)) selected = [];
             else
             {
-                Reply.WriteError(CommandErrors.Syntax);
+                Reply.WriteError(CacheErrors.Syntax);
                 return;
             }
         }
         else if (command.Count != 2)
         {
-            Reply.WriteError(CommandErrors.Syntax);
+            Reply.WriteError(CacheErrors.Syntax);
             return;
         }
         var names = selected.Select(c => c.Name).ToList();
@@ -185,7 +185,7 @@ public sealed partial class ClientSession
 
     private void Time()
     {
-        long micros = _node.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 + _node.Time.GetUtcNow().Microsecond;
+        long micros = (_node.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         Reply.WriteArrayHeader(2);
         Reply.WriteBulkInteger(micros / 1_000_000);
         Reply.WriteBulkInteger(micros % 1_000_000);

@@ -22,7 +22,7 @@ public sealed partial class ClientSession
     {
         if (InTransaction)
         {
-            Reply.WriteError("ERR MULTI calls can not be nested");
+            Reply.WriteError(CacheErrors.MultiNested);
             return;
         }
         _queued = [];
@@ -34,7 +34,8 @@ public sealed partial class ClientSession
     {
         if ((info.Flags & CommandFlags.NoMulti) != 0)
         {
-            RejectCommand("ERR Command not allowed inside a transaction");
+            DoomTransaction();
+            Reply.WriteError("ERR Command not allowed inside a transaction"u8);
             return;
         }
         var copy = new RespCommand(command.PayloadBytes + 16, command.Count);
@@ -47,7 +48,7 @@ public sealed partial class ClientSession
     {
         if (!InTransaction)
         {
-            Reply.WriteError("ERR DISCARD without MULTI");
+            Reply.WriteError(CacheErrors.DiscardWithoutMulti);
             return;
         }
         DiscardTransaction();
@@ -65,7 +66,7 @@ public sealed partial class ClientSession
     {
         if (InTransaction)
         {
-            Reply.WriteError("ERR WATCH inside MULTI is not allowed");
+            Reply.WriteError(CacheErrors.WatchInsideMulti);
             return;
         }
         for (int i = 1; i < command.Count; i++)
@@ -81,7 +82,7 @@ public sealed partial class ClientSession
     {
         if (!InTransaction)
         {
-            Reply.WriteError("ERR EXEC without MULTI");
+            Reply.WriteError(CacheErrors.ExecWithoutMulti);
             return;
         }
         var queued = _queued!;
@@ -90,7 +91,7 @@ public sealed partial class ClientSession
         if (doomed)
         {
             ClearWatches();
-            Reply.WriteError("EXECABORT Transaction discarded because of previous errors.");
+            Reply.WriteError(CacheErrors.ExecAbort);
             return;
         }
 

@@ -78,7 +78,7 @@ public static class InfoReport
                 Field(text, "maxclients", node.Config.Maxclients);
                 Field(text, "blocked_clients", 0);
                 Field(text, "tracking_clients", 0);
-                Field(text, "pubsub_clients", node.Clients.Values.Count(c => c.DescribeForClientList().Contains("flags=P")));
+                Field(text, "pubsub_clients", node.Clients.Values.Count(c => c.IsSubscribed));
                 break;
             case "memory":
                 text.Append("# Memory\r\n");
