@@ -16,8 +16,34 @@ public sealed class DurableState
     /// <summary>Accepted entries by slot; a later record for a slot replaces the earlier one.</summary>
     public SortedDictionary<long, LogEntry> Entries { get; } = new();
 
-    // snapshot transfer: once snapshots exist, entries up to the snapshot's slot are dropped here
-    // and the snapshot's slot becomes the floor below which a replica never asks for entries.
+    /// <summary>
+    /// Slots up to it live in the state machine's snapshot and are gone from <see cref="Entries"/>:
+    /// the floor below which a replica holds no log. 0 when there is no snapshot.
+    /// </summary>
+    public long SnapshotSlot { get; private set; }
+
+    /// <summary>
+    /// Records that a durable snapshot covers every slot up to <paramref name="slot"/>: entries up to
+    /// it are dropped and the commit index is at least it. A lower slot than the current one is ignored.
+    /// </summary>
+    public void CompactThrough(long slot)
+    {
+        if (slot <= SnapshotSlot)
+        {
+            return;
+        }
+        SnapshotSlot = slot;
+        CommitIndex = Math.Max(CommitIndex, slot);
+        while (Entries.Count > 0)
+        {
+            var first = Entries.Keys.First();
+            if (first > slot)
+            {
+                break;
+            }
+            Entries.Remove(first);
+        }
+    }
 
     /// <summary>Applies one Ready's records in the order a write-ahead log replays them.</summary>
     public void Apply(PersistRecords records)
@@ -25,7 +51,10 @@ public sealed class DurableState
         ArgumentNullException.ThrowIfNull(records);
         foreach (var entry in records.Entries)
         {
-            Entries[entry.Slot] = entry;
+            if (entry.Slot > SnapshotSlot)
+            {
+                Entries[entry.Slot] = entry;
+            }
         }
         // The replica asserts that these never go down; storage records what it is given.
         if (records.PromisedBallot is { } promised)
@@ -34,13 +63,13 @@ public sealed class DurableState
         }
         if (records.CommitIndex is { } commitIndex)
         {
-            CommitIndex = commitIndex;
+            CommitIndex = Math.Max(commitIndex, SnapshotSlot);
         }
     }
 
     public DurableState Clone()
     {
-        var copy = new DurableState { PromisedBallot = PromisedBallot, CommitIndex = CommitIndex };
+        var copy = new DurableState { PromisedBallot = PromisedBallot, CommitIndex = CommitIndex, SnapshotSlot = SnapshotSlot };
         foreach (var (slot, entry) in Entries)
         {
             copy.Entries[slot] = entry;

@@ -16,4 +16,7 @@ internal sealed class PeerProgress
     public long CatchUpSentTick { get; set; } = long.MinValue / 2;
 
     public long CatchUpSentThrough { get; set; }
+
+    /// <summary>Leader tick at which this peer was last listed in <see cref="Ready.SnapshotsToSend"/>.</summary>
+    public long SnapshotSentTick { get; set; } = long.MinValue / 2;
 }

@@ -26,8 +26,10 @@ public sealed class Ready
         IReadOnlyList<ReadState> reads,
         IReadOnlyList<long> failedReads,
         IReadOnlyList<Command> droppedProposals,
-        RoleState? roleChange)
+        RoleState? roleChange,
+        IReadOnlyList<int> snapshotsToSend)
     {
+        SnapshotsToSend = snapshotsToSend;
         Persist = persist;
         EagerMessages = eagerMessages;
         Messages = messages;
@@ -67,12 +69,24 @@ public sealed class Ready
     /// </summary>
     public IReadOnlyList<Command> DroppedProposals { get; }
 
+    /// <summary>
+    /// Peers (replica ids, each at most once) that need slots this leader has compacted away: send
+    /// each the newest durable snapshot of the state machine, out of band (in chunks, not as a
+    /// <see cref="Message"/>), together with the slot it covers. Nothing in <see cref="Persist"/>
+    /// needs to be durable first (a snapshot holds only decided slots). The receiving driver, between
+    /// Advance and GetReady, checks that the slot is above its <see cref="Replica.AppliedIndex"/>,
+    /// restores its state machine, makes the snapshot durable (<see cref="DurableState.CompactThrough"/>)
+    /// and calls <see cref="Replica.InstallSnapshot"/>. A lost transfer is asked for again later.
+    /// </summary>
+    public IReadOnlyList<int> SnapshotsToSend { get; }
+
     /// <summary>The new role/leader when it changed since the previous Ready.</summary>
     public RoleState? RoleChange { get; }
 
     public bool IsEmpty =>
         Persist.IsEmpty && EagerMessages.Count == 0 && Messages.Count == 0 && Decided.Count == 0
-        && Reads.Count == 0 && FailedReads.Count == 0 && DroppedProposals.Count == 0 && RoleChange is null;
+        && Reads.Count == 0 && FailedReads.Count == 0 && DroppedProposals.Count == 0 && RoleChange is null
+        && SnapshotsToSend.Count == 0;
 }
 
 /// <summary>A decided slot and its value.</summary>

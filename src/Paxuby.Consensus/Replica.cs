@@ -5,9 +5,14 @@ namespace Paxuby.Consensus;
 /// state machine: input through <see cref="Step"/>, <see cref="Tick"/>, <see cref="Propose"/> and
 /// <see cref="Read"/>; output through <see cref="GetReady"/> / <see cref="Advance"/>. No I/O, no
 /// clock, no threads; randomness only from the <see cref="Random"/> it is given.
-/// Invariants, checked on every change: applied ≤ committed; every slot up to the commit index is
-/// decided; a decided slot's value never changes; the promised ballot never goes down; an accepted
-/// ballot never exceeds the promise it was accepted under.
+/// Invariants, checked on every change: snapshot floor ≤ applied ≤ committed; the log holds no slot
+/// at or below the floor; every slot above the floor up to the commit index is decided; a decided
+/// slot's value never changes; the promised ballot never goes down; an accepted ballot never exceeds
+/// the promise it was accepted under.
+/// Compaction (<see cref="Compact"/>, <see cref="InstallSnapshot"/>) adds two acceptor rules, argued
+/// where they are applied (<c>OnPrepare</c>, <c>OnAccept</c>): an acceptor whose floor is above a
+/// candidate's commit index does not promise it, and an Accept at or below the floor is answered
+/// without being stored.
 /// The driver derives ticks from a monotonic clock and calls <see cref="Tick"/> for every tick that
 /// has passed, a pause included, before it steps messages or asks for reads: leases are counted in
 /// ticks, so a tick count that lags real time would stretch them.
@@ -41,8 +46,10 @@ public sealed class Replica
     private readonly int[] peers;
     private readonly PeerProgress[] progress = new PeerProgress[ReplicaOptions.MaxReplicaId + 1];
 
-    // Acceptor and learner state. The log mirrors durable state plus what is being written.
+    // Acceptor and learner state. The log mirrors durable state plus what is being written; it holds
+    // only slots above snapshotSlot (the floor), whose values live in the state machine's snapshot.
     private readonly Dictionary<long, SlotState> log = new();
+    private long snapshotSlot;
     private Ballot promised;
     private long commitIndex;
     private long appliedIndex;
@@ -79,6 +86,7 @@ public sealed class Replica
 
     // Outbox for the next Ready.
     private List<LogEntry> persistEntries = new();
+    private List<int> snapshotsToSend = new();
     private bool promiseDirty;
     private bool commitDirty;
     private bool roleDirty;
@@ -95,7 +103,9 @@ public sealed class Replica
 
     /// <summary>
     /// Rebuilds a replica from what survived on disk. <paramref name="appliedSlot"/> is the slot the
-    /// state machine has already applied (from its snapshot; 0 when it starts empty).
+    /// state machine has already applied (from its snapshot; 0 when it starts empty): at least
+    /// <see cref="DurableState.SnapshotSlot"/> and at most the recovered commit index. Slots up to the
+    /// snapshot slot are not in the log; the decided prefix starts right after it.
     /// </summary>
     public Replica(ReplicaOptions options, DurableState recovered, Random random, long appliedSlot = 0)
     {
@@ -113,27 +123,36 @@ public sealed class Replica
             progress[peer] = new PeerProgress();
         }
 
+        // The snapshot belongs to the state machine, not to the acceptor: even the broken variant that
+        // forgets the acceptor's state keeps it (and takes the applied state as its floor).
+        Invariant.Require(recovered.SnapshotSlot >= 0, "snapshot slot >= 0");
+        snapshotSlot = faults.ForgetDurableStateOnRestart ? Math.Max(recovered.SnapshotSlot, appliedSlot) : recovered.SnapshotSlot;
+        commitIndex = snapshotSlot;
+        maxSlot = snapshotSlot;
         if (!faults.ForgetDurableStateOnRestart)
         {
             promised = faults.ForgetPromiseOnRestart ? Ballot.Zero : recovered.PromisedBallot;
             foreach (var (slot, entry) in recovered.Entries)
             {
+                if (slot <= snapshotSlot)
+                {
+                    continue; // decided and covered by the snapshot (storage normally drops these)
+                }
                 log[slot] = new SlotState(entry.Ballot, entry.Batch);
                 maxSlot = Math.Max(maxSlot, slot);
                 maxKnownTimestampMs = Math.Max(maxKnownTimestampMs, entry.Batch.TimestampMs);
             }
-            // snapshot transfer: with compaction the decided prefix starts at the snapshot's slot.
-            for (long slot = 1; slot <= recovered.CommitIndex; slot++)
+            for (var slot = snapshotSlot + 1; slot <= recovered.CommitIndex; slot++)
             {
                 if (!log.TryGetValue(slot, out var state))
                 {
-                    Invariant.Fail("recovered log holds every committed slot");
+                    Invariant.Fail("recovered log holds every committed slot above the snapshot");
                 }
                 state.Decided = true;
             }
-            commitIndex = recovered.CommitIndex;
+            commitIndex = Math.Max(recovered.CommitIndex, snapshotSlot);
         }
-        Invariant.Require(appliedSlot >= 0 && appliedSlot <= commitIndex, "applied <= committed on recovery");
+        Invariant.Require(appliedSlot >= snapshotSlot && appliedSlot <= commitIndex, "snapshot slot <= applied <= committed on recovery");
         appliedIndex = appliedSlot;
         highestSeenRound = promised.Round;
         // Leases granted before the crash died with memory: promise nobody for a whole lease.
@@ -156,6 +175,15 @@ public sealed class Replica
 
     public long AppliedIndex => appliedIndex;
 
+    /// <summary>
+    /// The compaction floor: every slot up to it is decided and lives only in the state machine's
+    /// snapshot; the log holds nothing at or below it. 0 before the first compaction.
+    /// </summary>
+    public long SnapshotSlot => snapshotSlot;
+
+    /// <summary>Slots held in memory (all above <see cref="SnapshotSlot"/>): what compaction bounds.</summary>
+    public int LogSlotCount => log.Count;
+
     public long CurrentTick => now;
 
     public int PendingProposalCount => pendingCommands.Count;
@@ -167,7 +195,7 @@ public sealed class Replica
     public bool HasReady =>
         inFlightReady is null
         && (persistEntries.Count > 0 || promiseDirty || commitDirty || roleDirty
-            || eagerMessages.Count > 0 || messages.Count > 0 || appliedIndex < commitIndex
+            || eagerMessages.Count > 0 || messages.Count > 0 || snapshotsToSend.Count > 0 || appliedIndex < commitIndex
             || reads.Count > 0 || failedReads.Count > 0 || droppedProposals.Count > 0 || selfVotes.Count > 0
             || CanProposeBatch());
 
@@ -267,6 +295,87 @@ public sealed class Replica
         return ReadStatus.Pending;
     }
 
+    /// <summary>
+    /// The driver made a snapshot of the state machine durable that covers every slot up to
+    /// <paramref name="throughSlot"/> (at most <see cref="AppliedIndex"/>): the log drops those slots
+    /// and <see cref="SnapshotSlot"/> becomes <paramref name="throughSlot"/>. A slot at or below the
+    /// current floor is ignored. A driver that wants to serve catch-up from the log for a while may
+    /// pass less than its snapshot's slot. Storage compacts its own copy
+    /// (<see cref="DurableState.CompactThrough"/>); this persists nothing.
+    /// </summary>
+    public void Compact(long throughSlot)
+    {
+        Invariant.Require(throughSlot <= appliedIndex, "compaction covers only applied slots");
+        if (throughSlot <= snapshotSlot)
+        {
+            return;
+        }
+        DropLogThrough(throughSlot);
+        CheckInvariants();
+    }
+
+    /// <summary>
+    /// The driver restored the state machine from a snapshot that covers every slot up to
+    /// <paramref name="slot"/> (received from the leader after it listed this replica in
+    /// <see cref="Ready.SnapshotsToSend"/>) and made that snapshot durable. Only between
+    /// <see cref="Advance"/> and <see cref="GetReady"/>. Ignored (false) when <paramref name="slot"/>
+    /// is not above <see cref="AppliedIndex"/>: check that before restoring the state machine.
+    /// Otherwise the floor, the applied index and (if lower) the commit index become
+    /// <paramref name="slot"/>, the log keeps only the slots above it (accepted votes there still
+    /// count), and catch-up resumes from the next slot. A candidate or leader steps down first: its
+    /// proposals and reads at or below the slot can no longer be matched to a decided value.
+    /// </summary>
+    public bool InstallSnapshot(long slot)
+    {
+        Invariant.Require(inFlightReady is null, "InstallSnapshot only between Advance and GetReady");
+        if (slot <= appliedIndex)
+        {
+            return false;
+        }
+        if (role != Role.Follower)
+        {
+            BecomeFollower(-1);
+        }
+        DropLogThrough(slot);
+        appliedIndex = slot;
+        maxSlot = Math.Max(maxSlot, slot);
+        if (commitIndex < slot)
+        {
+            commitIndex = slot;
+            commitDirty = true;
+        }
+        learnedThrough = Math.Max(learnedThrough, commitIndex);
+        AdvanceCommit(); // decided entries kept above the slot may extend the prefix now
+        CheckInvariants();
+        return true;
+    }
+
+    private void DropLogThrough(long slot)
+    {
+        // The log holds few slots (those above the floor), so a scan is bounded by what is kept;
+        // counting up from the old floor instead would walk a whole snapshot's worth of slots.
+        if (slot - snapshotSlot <= log.Count)
+        {
+            for (var s = snapshotSlot + 1; s <= slot; s++)
+            {
+                log.Remove(s);
+            }
+        }
+        else
+        {
+            foreach (var s in log.Keys.Where(s => s <= slot).ToList())
+            {
+                log.Remove(s);
+            }
+        }
+        snapshotSlot = slot;
+        persistEntries.RemoveAll(e => e.Slot <= slot); // storage keeps nothing at or below its snapshot either
+        foreach (var s in promisedEntries.Keys.Where(s => s <= slot).ToList())
+        {
+            promisedEntries.Remove(s);
+        }
+    }
+
     // ---------------------------------------------------------------- Ready
 
     /// <summary>Takes everything to do; see <see cref="Ready"/> for the order and the rules.</summary>
@@ -288,7 +397,7 @@ public sealed class Replica
             ? PersistRecords.Empty
             : new PersistRecords(persistEntries, promiseDirty ? promised : null, commitDirty ? commitIndex : null);
         var ready = new Ready(persist, eagerMessages, messages, decided, reads, failedReads, droppedProposals,
-            roleDirty ? new RoleState(role, leaderId, promised) : null);
+            roleDirty ? new RoleState(role, leaderId, promised) : null, snapshotsToSend);
 
         persistEntries = new();
         promiseDirty = false;
@@ -296,6 +405,7 @@ public sealed class Replica
         roleDirty = false;
         eagerMessages = new();
         messages = new();
+        snapshotsToSend = new();
         reads = new();
         failedReads = new();
         droppedProposals = new();
@@ -337,6 +447,22 @@ public sealed class Replica
             SendNack(m);
             return;
         }
+        // Compaction rule for phase 1. A Promise must report the accepted values of every slot above
+        // the candidate's commit index; slots at or below this replica's floor are gone from its log.
+        // So an acceptor whose floor is above the candidate's commit index neither promises nor
+        // raises its promised ballot: it stays silent, exactly as if the Prepare were lost. Safety
+        // then rests on the usual argument: every acceptor in a candidate's promise quorum has a floor
+        // at or below the candidate's commit index C, hence still holds (and reports) every accepted
+        // value above C, and the candidate proposes only above C. Liveness: the replica with the
+        // highest commit index has a commit index at or above every floor, so it can always gather
+        // promises; a silent acceptor does not reset its election timer, so up-to-date replicas
+        // campaign (above highestSeenRound) while the behind one keeps failing. No Nack: a Nack with
+        // a lower ballot would be ignored, and a behind replica learns the decided prefix only from
+        // a leader (catch-up or snapshot) anyway.
+        if (m.CommitIndex < snapshotSlot && !faults.PromiseDespiteSnapshotFloor)
+        {
+            return;
+        }
         if (m.Ballot > promised)
         {
             if (LeaseBlocks(m.Ballot))
@@ -348,7 +474,7 @@ public sealed class Replica
         GrantLease(m.Ballot);
         electionElapsedTicks = 0;
         var entries = new List<LogEntry>();
-        for (var slot = m.CommitIndex + 1; slot <= maxSlot; slot++)
+        for (var slot = Math.Max(m.CommitIndex, snapshotSlot) + 1; slot <= maxSlot; slot++)
         {
             if (log.TryGetValue(slot, out var state))
             {
@@ -374,7 +500,22 @@ public sealed class Replica
             return;
         }
         FollowLeader(m);
-        var accepted = AcceptValue(m.Slot, m.Ballot, m.Batch);
+        // Compaction rule for phase 2. A slot at or below the floor is decided, and its value is gone
+        // from the log, so the acceptor cannot compare: it answers Accepted (m.Ballot >= promised, as
+        // for any Accept) without storing anything. Safe because such a vote can only complete a
+        // majority for the decided value. The Paxos invariant "once v is chosen in slot s at ballot
+        // b0, every leader of a higher ballot c that proposes in s proposes v" still holds when some
+        // votes of b0's majority M are such unstored votes: c's promise quorum Q meets M in some X.
+        // If X stored its vote, X reports it (X's floor is at or below c's commit index, see
+        // OnPrepare, and c proposes only above that, so above X's floor, where X's log is whole) and
+        // the usual argument applies. If X's vote was unstored, X's floor already covered s when it
+        // voted; X promised c either before that vote (then promised >= c > b0 and X would have
+        // Nacked) or after it (then X's floor >= s, so c's commit index >= s and c proposes nothing
+        // in s). Floors and promises only grow, across restarts too. So every value chosen in s is
+        // v, and an unstored vote for another value never completes a majority. Refusing would be
+        // safe too, but a leader elected with a commit index below this floor could then wait
+        // forever for a majority that has compacted the slot away.
+        var accepted = m.Slot <= snapshotSlot || AcceptValue(m.Slot, m.Ballot, m.Batch);
         LearnCommit(m.CommitIndex, m.Ballot);
         if (accepted)
         {
@@ -403,6 +544,10 @@ public sealed class Replica
     {
         foreach (var entry in m.Entries)
         {
+            if (entry.Slot <= snapshotSlot)
+            {
+                continue; // decided, in the snapshot
+            }
             if (log.TryGetValue(entry.Slot, out var state))
             {
                 if (state.Decided)
@@ -476,6 +621,7 @@ public sealed class Replica
     /// <summary>Accepts (ballot, batch) for a slot; false when the slot is decided with another value.</summary>
     private bool AcceptValue(long slot, Ballot acceptBallot, Batch batch)
     {
+        Invariant.Require(slot > snapshotSlot, "the log holds no slot at or below the snapshot floor");
         if (log.TryGetValue(slot, out var state))
         {
             if (state.Decided)
@@ -563,6 +709,12 @@ public sealed class Replica
         commitDirty = true;
         if (role == Role.Leader)
         {
+            // A slot can be decided behind the leader's back (a late CatchUp from an older leader):
+            // stop tracking its votes, since compaction may drop it from the log before they come.
+            for (var slot = before + 1; slot <= commitIndex && inFlight.Count > 0; slot++)
+            {
+                inFlight.Remove(slot);
+            }
             AnswerLogReads(before + 1, commitIndex);
         }
     }
@@ -905,6 +1057,11 @@ public sealed class Replica
             return; // the previous catch-up is still on its way
         }
         var from = m.CommitIndex + 1;
+        if (from <= snapshotSlot)
+        {
+            RequestSnapshotTransfer(m.From);
+            return;
+        }
         var to = Math.Min(commitIndex, m.CommitIndex + options.MaxCatchUpEntries);
         if (to < from)
         {
@@ -913,7 +1070,6 @@ public sealed class Replica
         var entries = new List<LogEntry>((int)(to - from + 1));
         for (var slot = from; slot <= to; slot++)
         {
-            // snapshot transfer: a slot compacted away would be sent as a snapshot instead.
             var state = log[slot];
             entries.Add(new LogEntry(slot, state.Ballot, state.Batch));
         }
@@ -925,6 +1081,22 @@ public sealed class Replica
             Type = MessageType.CatchUp, From = id, To = m.From, Ballot = ballot, CommitIndex = commitIndex,
             RequestTick = now, Entries = entries,
         });
+    }
+
+    /// <summary>
+    /// The peer needs slots compacted away: ask the driver to send it a snapshot, at most once per
+    /// <see cref="ReplicaOptions.SnapshotResendTicks"/> per peer (a transfer takes a while, and
+    /// every ack until it lands reports the same old commit index).
+    /// </summary>
+    private void RequestSnapshotTransfer(int peer)
+    {
+        var p = progress[peer];
+        if (now - p.SnapshotSentTick < options.SnapshotResendTicks || snapshotsToSend.Contains(peer))
+        {
+            return;
+        }
+        p.SnapshotSentTick = now;
+        snapshotsToSend.Add(peer);
     }
 
     private bool HoldsLeaseMajority()
@@ -978,7 +1150,7 @@ public sealed class Replica
 
     private void CheckInvariants()
     {
-        Invariant.Require(appliedIndex <= commitIndex, "applied <= committed");
+        Invariant.Require(snapshotSlot <= appliedIndex && appliedIndex <= commitIndex, "snapshot floor <= applied <= committed");
         Invariant.Require(role != Role.Leader || promised == ballot, "a leader's promise is its own ballot");
         Invariant.Require(role != Role.Leader || nextSlot > commitIndex, "the leader proposes above the commit index");
         Invariant.Require(pendingBytes >= 0 && pendingReadCount >= 0, "queue accounting");

@@ -46,6 +46,12 @@ public sealed class ReplicaOptions
     /// <summary>Decided entries per CatchUp message.</summary>
     public int MaxCatchUpEntries { get; init; } = 64;
 
+    /// <summary>
+    /// A leader lists a peer that needs compacted slots in <see cref="Ready.SnapshotsToSend"/> at
+    /// most once per this many ticks (the transfer itself is the driver's).
+    /// </summary>
+    public int SnapshotResendTicks { get; init; } = 20;
+
     /// <summary>Decided slots handed out per Ready.</summary>
     public int MaxDecidedPerReady { get; init; } = 1024;
 
@@ -67,6 +73,7 @@ public sealed class ReplicaOptions
         // timeout at least as long as the lease means it never waits on its own lease.
         Invariant.Require(ElectionTimeoutTicks >= LeaseTicks, "ElectionTimeoutTicks >= LeaseTicks");
         Invariant.Require(ResendTicks >= 1, "ResendTicks >= 1");
+        Invariant.Require(SnapshotResendTicks >= 1, "SnapshotResendTicks >= 1");
         Invariant.Require(WindowSlots >= 1, "WindowSlots >= 1");
         Invariant.Require(MaxBatchCommands >= 1 && MaxBatchBytes >= 1, "batch limits >= 1");
         Invariant.Require(MaxPendingCommands >= 1 && MaxPendingBytes >= 1 && MaxPendingReads >= 1, "queue limits >= 1");

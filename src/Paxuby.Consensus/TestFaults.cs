@@ -25,4 +25,10 @@ internal sealed class TestFaults
 
     /// <summary>The leader decides a slot on a minority of Accepted votes.</summary>
     public bool CommitOnMinority { get; init; }
+
+    /// <summary>
+    /// An acceptor promises a candidate whose commit index is below its snapshot floor, and its
+    /// Promise silently lacks the accepted values it compacted away.
+    /// </summary>
+    public bool PromiseDespiteSnapshotFloor { get; init; }
 }

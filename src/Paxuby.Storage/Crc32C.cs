@@ -15,7 +15,13 @@ internal static class Crc32C
     public static uint Compute(byte first, ReadOnlySpan<byte> rest) =>
         ~Append(BitOperations.Crc32C(uint.MaxValue, first), rest);
 
-    private static uint Append(uint crc, ReadOnlySpan<byte> data)
+    /// <summary>The running state before any data: feed it to <see cref="Append"/>, finish with <see cref="Finish"/>.</summary>
+    public const uint Start = uint.MaxValue;
+
+    public static uint Finish(uint crc) => ~crc;
+
+    /// <summary>Continues a running CRC (see <see cref="Start"/>) over more data.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= sizeof(ulong))
         {

@@ -13,6 +13,7 @@ namespace Paxuby.Storage;
 /// command = clientId i64, sequence i64, timestampMs i64, length i32, length bytes
 /// Promise = ballot
 /// Commit  = commitIndex i64
+/// SnapshotBase = snapshotSlot i64, recordsAfter i64
 /// </code>
 /// Decoding trusts nothing: every count and length is checked against the bytes that remain, so
 /// garbage throws <see cref="CorruptRecordException"/> and never allocates more than it was given.
@@ -25,6 +26,7 @@ public static class LogRecordCodec
 
     public const int PromiseBytes = BallotBytes;
     public const int CommitBytes = sizeof(long);
+    public const int SnapshotBaseBytes = 2 * sizeof(long);
 
     public static int EntryBytes(LogEntry entry)
     {
@@ -64,6 +66,26 @@ public static class LogRecordCodec
 
     public static void WriteCommit(Span<byte> destination, long commitIndex) =>
         BinaryPrimitives.WriteInt64LittleEndian(destination, commitIndex);
+
+    public static void WriteSnapshotBase(Span<byte> destination, long snapshotSlot, long recordsAfter)
+    {
+        var writer = new SpanWriter(destination);
+        writer.Int64(snapshotSlot);
+        writer.Int64(recordsAfter);
+    }
+
+    public static (long SnapshotSlot, long RecordsAfter) ReadSnapshotBase(ReadOnlySpan<byte> payload)
+    {
+        var reader = new SpanReader(payload);
+        var slot = reader.Int64();
+        var recordsAfter = reader.Int64();
+        reader.EnsureEnd();
+        if (slot < 0 || recordsAfter < 0)
+        {
+            ThrowCorrupt($"negative snapshot slot {slot} or record count {recordsAfter}");
+        }
+        return (slot, recordsAfter);
+    }
 
     public static LogEntry ReadEntry(ReadOnlySpan<byte> payload)
     {

@@ -41,7 +41,7 @@ internal static class RecordFrame
             return false;
         }
         var rawType = data[8];
-        if (rawType is < (byte)RecordType.Entry or > (byte)RecordType.Commit)
+        if (rawType is < (byte)RecordType.Entry or > (byte)RecordType.SnapshotBase)
         {
             problem = $"unknown record type {rawType}";
             return false;

@@ -14,4 +14,10 @@ public enum RecordType : byte
 
     /// <summary>The commit index.</summary>
     Commit = 3,
+
+    /// <summary>
+    /// Starts a segment written by <see cref="WriteAheadLog.Compact"/>: the snapshot slot (the floor
+    /// of the log) and how many records follow it in the segment to hold the whole durable state.
+    /// </summary>
+    SnapshotBase = 4,
 }

@@ -11,6 +11,18 @@ public sealed record RecoveryReport
     /// <summary>The record number the next append gets.</summary>
     public long NextRecordNumber { get; init; }
 
+    /// <summary>The floor of the recovered log (see <see cref="Paxuby.Consensus.DurableState.SnapshotSlot"/>); 0 when never compacted.</summary>
+    public long SnapshotSlot { get; init; }
+
+    /// <summary>Segments older than a complete compacted segment, left by a compaction that stopped before deleting them, now deleted.</summary>
+    public int StaleSegmentsRemoved { get; init; }
+
+    /// <summary>
+    /// A compaction stopped before its new segment was complete: that segment (records duplicating
+    /// the older segments, which are all still there) was deleted.
+    /// </summary>
+    public bool IncompleteCompactionRemoved { get; init; }
+
     /// <summary>A torn or corrupt record ended the last segment, and the file was cut there.</summary>
     public bool TailTruncated { get; init; }
 
@@ -38,6 +50,18 @@ public sealed record RecoveryReport
     public override string ToString()
     {
         var summary = $"{RecordCount} records in {SegmentCount} segments";
+        if (SnapshotSlot > 0)
+        {
+            summary += $" above snapshot slot {SnapshotSlot}";
+        }
+        if (StaleSegmentsRemoved > 0)
+        {
+            summary += $"; removed {StaleSegmentsRemoved} segments older than the compacted one";
+        }
+        if (IncompleteCompactionRemoved)
+        {
+            summary += "; removed the incomplete segment of an interrupted compaction";
+        }
         if (MiddleCorruption)
         {
             return $"{summary}; corruption in the middle of the log at offset {Offset} in segment {Segment} ({Problem}), later records not applied";

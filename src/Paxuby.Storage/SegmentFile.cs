@@ -17,20 +17,16 @@ internal readonly record struct SegmentFile(long FirstRecordNumber, string Path)
         firstRecordNumber.ToString(new string('0', Digits), CultureInfo.InvariantCulture) + Extension;
 
     /// <summary>The segments in <paramref name="directory"/> in record order; other files are ignored.</summary>
-    public static List<SegmentFile> List(string directory)
+    public static List<SegmentFile> List(IStorageDevice device, string directory)
     {
         var segments = new List<SegmentFile>();
-        if (!Directory.Exists(directory))
+        foreach (var name in device.List(directory, Extension))
         {
-            return segments;
-        }
-        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
-        {
-            var stem = System.IO.Path.GetFileNameWithoutExtension(path);
+            var stem = System.IO.Path.GetFileNameWithoutExtension(name);
             if (stem.Length == Digits
                 && long.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out var first))
             {
-                segments.Add(new SegmentFile(first, path));
+                segments.Add(new SegmentFile(first, System.IO.Path.Combine(directory, name)));
             }
         }
         segments.Sort((a, b) => a.FirstRecordNumber.CompareTo(b.FirstRecordNumber));

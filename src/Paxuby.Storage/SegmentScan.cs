@@ -17,15 +17,38 @@ internal static class SegmentScan
         var offset = 0;
         while (offset < data.Length)
         {
-            if (!TryDecode(data[offset..], out var records, out var frameBytes, out var problem))
+            if (!TryDecode(data[offset..], out var record, out var frameBytes, out var problem))
             {
                 return new Result(count, offset, problem);
             }
-            state?.Apply(records);
+            if (state is not null)
+            {
+                if (record.Type == RecordType.SnapshotBase)
+                {
+                    state.CompactThrough(record.SnapshotSlot);
+                }
+                else
+                {
+                    state.Apply(record.Records);
+                }
+            }
             count++;
             offset += frameBytes;
         }
         return new Result(count, offset, null);
+    }
+
+    /// <summary>
+    /// Whether the segment starts with a <see cref="RecordType.SnapshotBase"/> record and holds every
+    /// record it announces: then it alone holds the durable state and every earlier segment is stale.
+    /// </summary>
+    public static bool IsCompleteBase(ReadOnlySpan<byte> data)
+    {
+        if (!TryDecode(data, out var first, out _, out _) || first.Type != RecordType.SnapshotBase)
+        {
+            return false;
+        }
+        return Replay(data, state: null).RecordCount >= 1 + first.RecordsAfter;
     }
 
     /// <summary>
@@ -45,20 +68,23 @@ internal static class SegmentScan
         return false;
     }
 
-    private static bool TryDecode(ReadOnlySpan<byte> data, out PersistRecords records, out int frameBytes, out string problem)
+    private readonly record struct Decoded(RecordType Type, PersistRecords Records, long SnapshotSlot, long RecordsAfter);
+
+    private static bool TryDecode(ReadOnlySpan<byte> data, out Decoded record, out int frameBytes, out string problem)
     {
-        records = PersistRecords.Empty;
+        record = default;
         if (!RecordFrame.TryRead(data, out var type, out var payload, out frameBytes, out problem))
         {
             return false;
         }
         try
         {
-            records = type switch
+            record = type switch
             {
-                RecordType.Entry => new PersistRecords([LogRecordCodec.ReadEntry(payload)], null, null),
-                RecordType.Promise => new PersistRecords([], LogRecordCodec.ReadPromise(payload), null),
-                RecordType.Commit => new PersistRecords([], null, LogRecordCodec.ReadCommit(payload)),
+                RecordType.Entry => new Decoded(type, new PersistRecords([LogRecordCodec.ReadEntry(payload)], null, null), 0, 0),
+                RecordType.Promise => new Decoded(type, new PersistRecords([], LogRecordCodec.ReadPromise(payload), null), 0, 0),
+                RecordType.Commit => new Decoded(type, new PersistRecords([], null, LogRecordCodec.ReadCommit(payload)), 0, 0),
+                RecordType.SnapshotBase => Base(LogRecordCodec.ReadSnapshotBase(payload)),
                 _ => throw new CorruptRecordException($"unknown record type {type}"),
             };
             return true;
@@ -70,4 +96,7 @@ internal static class SegmentScan
             return false;
         }
     }
+
+    private static Decoded Base((long SnapshotSlot, long RecordsAfter) b) =>
+        new(RecordType.SnapshotBase, PersistRecords.Empty, b.SnapshotSlot, b.RecordsAfter);
 }

@@ -6,7 +6,9 @@ namespace Paxuby.Storage;
 /// <summary>
 /// The replica's durable state as an append-only log: a directory of segment files holding
 /// Entry, Promise and Commit records (see <see cref="RecordFrame"/> and <see cref="LogRecordCodec"/>).
-/// Replaying it in order with <see cref="DurableState.Apply"/> rebuilds the state.
+/// Replaying it in order with <see cref="DurableState.Apply"/> rebuilds the state. <see cref="Compact"/>
+/// replaces the segments with one that starts with a SnapshotBase record and holds the state above
+/// the snapshot slot.
 /// <para>
 /// Positions are record numbers: <see cref="Append"/> returns the number after the last record it
 /// wrote, and a position is durable once <see cref="DurablePosition"/> reaches it. Not thread-safe:
@@ -15,10 +17,13 @@ namespace Paxuby.Storage;
 /// </summary>
 public sealed class WriteAheadLog : IDisposable
 {
+    private const int PendingFlushBytes = 64 * 1024;
+
+    private readonly IStorageDevice _device;
     private readonly string _directory;
     private readonly long _segmentSizeBytes;
-    private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
-    private FileStream _segment;
+    private readonly ArrayBufferWriter<byte> _pending = new(PendingFlushBytes);
+    private IAppendFile _segment;
     private long _segmentBytes;
     private long _appendedPosition;
     private long _durablePosition;
@@ -26,8 +31,9 @@ public sealed class WriteAheadLog : IDisposable
     private bool _failed;
     private bool _disposed;
 
-    private WriteAheadLog(string directory, long segmentSizeBytes, FileStream segment, long segmentBytes, long nextRecordNumber)
+    private WriteAheadLog(IStorageDevice device, string directory, long segmentSizeBytes, IAppendFile segment, long segmentBytes, long nextRecordNumber)
     {
+        _device = device;
         _directory = directory;
         _segmentSizeBytes = segmentSizeBytes;
         _segment = segment;
@@ -51,31 +57,37 @@ public sealed class WriteAheadLog : IDisposable
     internal Action? BeforeSync { get; set; }
 
     /// <summary>
+    /// Deliberately broken, for tests only: <see cref="Compact"/> deletes the old segments before
+    /// syncing the new one, so a crash in between loses the durable state. Proves the crash tests catch it.
+    /// </summary>
+    internal bool BrokenCompactDeletesBeforeSync { get; set; }
+
+    /// <summary>
     /// Opens the log in <paramref name="directory"/> for appending, creating it when missing. The
     /// last segment must end with a whole, valid record: run <see cref="Recover"/> first, which
     /// cuts off a torn tail.
     /// </summary>
-    public static WriteAheadLog Open(string directory, WriteAheadLogOptions? options = null)
+    public static WriteAheadLog Open(string directory, WriteAheadLogOptions? options = null, IStorageDevice? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new WriteAheadLogOptions();
+        device ??= FileSystemDevice.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSizeBytes, RecordFrame.HeaderBytes);
-        Directory.CreateDirectory(directory);
-        var segments = SegmentFile.List(directory);
+        device.CreateDirectory(directory);
+        var segments = SegmentFile.List(device, directory);
         if (segments.Count == 0)
         {
-            return new WriteAheadLog(directory, options.SegmentSizeBytes, CreateSegment(directory, 0), 0, 0);
+            return new WriteAheadLog(device, directory, options.SegmentSizeBytes, CreateSegment(device, directory, 0), 0, 0);
         }
         var last = segments[^1];
-        var scan = SegmentScan.Replay(File.ReadAllBytes(last.Path), state: null);
+        var scan = SegmentScan.Replay(device.ReadAll(last.Path), state: null);
         if (!scan.IsClean)
         {
             throw new InvalidDataException(
                 $"segment {last.Name} has a bad record at offset {scan.ValidBytes} ({scan.Problem}): recover the log before appending");
         }
-        var stream = OpenSegment(last.Path, FileMode.Open);
-        stream.Seek(0, SeekOrigin.End);
-        return new WriteAheadLog(directory, options.SegmentSizeBytes, stream, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
+        var file = device.OpenAppend(last.Path);
+        return new WriteAheadLog(device, directory, options.SegmentSizeBytes, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
     }
 
     /// <summary>
@@ -83,26 +95,34 @@ public sealed class WriteAheadLog : IDisposable
     /// first torn or corrupt record. When nothing valid follows it, it is a write cut short by a
     /// crash: the last segment is truncated there. When valid records follow, the log is damaged in
     /// the middle: the report says so and nothing after the bad record is applied or removed.
+    /// <para>
+    /// Replay starts at the newest complete compacted segment (see <see cref="Compact"/>) and deletes
+    /// the segments before it; a compacted segment cut short by a crash is deleted, since the
+    /// segments before it still hold everything it repeats.
+    /// </para>
     /// </summary>
-    public static (DurableState State, RecoveryReport Report) Recover(string directory)
+    public static (DurableState State, RecoveryReport Report) Recover(string directory, IStorageDevice? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        device ??= FileSystemDevice.Instance;
         var state = new DurableState();
-        var segments = SegmentFile.List(directory);
+        var segments = SegmentFile.List(device, directory);
+        var cleanup = RemoveCompactionLeftovers(device, directory, segments);
         if (segments.Count == 0)
         {
-            return (state, new RecoveryReport());
+            return (state, cleanup);
         }
         long records = 0;
         var expectedFirst = segments[0].FirstRecordNumber;
         for (var i = 0; i < segments.Count; i++)
         {
             var segment = segments[i];
-            var report = new RecoveryReport
+            var report = cleanup with
             {
                 SegmentCount = segments.Count,
                 RecordCount = records,
                 NextRecordNumber = expectedFirst,
+                SnapshotSlot = state.SnapshotSlot,
                 Segment = segment.Name,
             };
             if (segment.FirstRecordNumber != expectedFirst)
@@ -113,11 +133,11 @@ public sealed class WriteAheadLog : IDisposable
                     Problem = $"segment starts at record {segment.FirstRecordNumber}, expected {expectedFirst}",
                 });
             }
-            var data = File.ReadAllBytes(segment.Path);
+            var data = device.ReadAll(segment.Path);
             var scan = SegmentScan.Replay(data, state);
             records += scan.RecordCount;
             expectedFirst += scan.RecordCount;
-            report = report with { RecordCount = records, NextRecordNumber = expectedFirst };
+            report = report with { RecordCount = records, NextRecordNumber = expectedFirst, SnapshotSlot = state.SnapshotSlot };
             if (scan.IsClean)
             {
                 continue;
@@ -130,10 +150,59 @@ public sealed class WriteAheadLog : IDisposable
             {
                 return (state, report with { MiddleCorruption = true });
             }
-            Truncate(segment.Path, scan.ValidBytes);
+            device.Truncate(segment.Path, scan.ValidBytes);
             return (state, report with { TailTruncated = true, TruncatedBytes = data.Length - scan.ValidBytes });
         }
-        return (state, new RecoveryReport { SegmentCount = segments.Count, RecordCount = records, NextRecordNumber = expectedFirst });
+        return (state, cleanup with
+        {
+            SegmentCount = segments.Count,
+            RecordCount = records,
+            NextRecordNumber = expectedFirst,
+            SnapshotSlot = state.SnapshotSlot,
+        });
+    }
+
+    /// <summary>
+    /// Finishes or undoes a compaction a crash interrupted, removing the segments concerned from
+    /// <paramref name="segments"/> too: before the newest complete compacted segment everything is
+    /// stale; a last segment that starts a compaction but lacks records it announces never became
+    /// durable as a whole (Compact syncs it before anything else may follow it).
+    /// </summary>
+    private static RecoveryReport RemoveCompactionLeftovers(IStorageDevice device, string directory, List<SegmentFile> segments)
+    {
+        var report = new RecoveryReport();
+        var header = new byte[RecordFrame.HeaderBytes + LogRecordCodec.SnapshotBaseBytes];
+        for (var i = segments.Count - 1; i >= 0; i--)
+        {
+            var read = device.Read(segments[i].Path, 0, header);
+            if (!RecordFrame.TryRead(header.AsSpan(0, read), out var type, out _, out _, out _) || type != RecordType.SnapshotBase)
+            {
+                continue;
+            }
+            if (SegmentScan.IsCompleteBase(device.ReadAll(segments[i].Path)))
+            {
+                if (i == 0)
+                {
+                    break;
+                }
+                foreach (var stale in segments[..i])
+                {
+                    device.Delete(stale.Path);
+                }
+                device.SyncDirectory(directory);
+                segments.RemoveRange(0, i);
+                report = report with { StaleSegmentsRemoved = i };
+                break;
+            }
+            if (i == segments.Count - 1)
+            {
+                device.Delete(segments[i].Path);
+                device.SyncDirectory(directory);
+                segments.RemoveAt(i);
+                report = report with { IncompleteCompactionRemoved = true };
+            }
+        }
+        return report;
     }
 
     /// <summary>
@@ -197,6 +266,52 @@ public sealed class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Rewrites the log as one segment that alone holds <paramref name="current"/>: a SnapshotBase
+    /// record (the floor, <see cref="DurableState.SnapshotSlot"/>), every entry above the floor, the
+    /// promise and the commit index; then deletes every older segment. Call it only once a snapshot
+    /// of the state machine through that slot is durable, with the state this log holds (every
+    /// record appended so far applied to it). It syncs everything; record numbers go on from
+    /// <see cref="AppendedPosition"/>.
+    /// <para>
+    /// Crash safety: the old segments are synced first and deleted only once the new segment is
+    /// synced, so a crash leaves either the old segments (plus a partial new one, which
+    /// <see cref="Recover"/> deletes) or a complete new one (plus stale old ones, which it deletes).
+    /// </para>
+    /// </summary>
+    public void Compact(DurableState current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ThrowIfUnusable();
+        try
+        {
+            WritePending();
+            if (HasUnsyncedRecords)
+            {
+                SyncSegment();
+            }
+            if (_segmentBytes > 0)
+            {
+                _segment.Dispose();
+                _segment = CreateSegment(_device, _directory, _appendedPosition);
+                _segmentBytes = 0;
+            }
+            var baseFirst = _appendedPosition;
+            WriteBase(current);
+            if (BrokenCompactDeletesBeforeSync)
+            {
+                DeleteSegmentsBefore(baseFirst);
+            }
+            SyncSegment();
+            DeleteSegmentsBefore(baseFirst);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -229,6 +344,60 @@ public sealed class WriteAheadLog : IDisposable
         return _pending.GetSpan(frameBytes)[..frameBytes];
     }
 
+    /// <summary>Writes the compacted state into the current, empty segment, however large it gets.</summary>
+    private void WriteBase(DurableState current)
+    {
+        var floor = current.SnapshotSlot;
+        long entries = 0;
+        foreach (var slot in current.Entries.Keys)
+        {
+            entries += slot > floor ? 1 : 0;
+        }
+        var frame = ReserveInSegment(LogRecordCodec.SnapshotBaseBytes);
+        LogRecordCodec.WriteSnapshotBase(frame[RecordFrame.HeaderBytes..], floor, entries + 2);
+        Seal(frame, RecordType.SnapshotBase);
+        foreach (var (slot, entry) in current.Entries)
+        {
+            if (slot <= floor)
+            {
+                continue;
+            }
+            frame = ReserveInSegment(LogRecordCodec.EntryBytes(entry));
+            LogRecordCodec.WriteEntry(frame[RecordFrame.HeaderBytes..], entry);
+            Seal(frame, RecordType.Entry);
+            if (_pending.WrittenCount >= PendingFlushBytes)
+            {
+                WritePending();
+            }
+        }
+        // Entries before the commit index, as in every Ready: a commit index never survives without them.
+        frame = ReserveInSegment(LogRecordCodec.PromiseBytes);
+        LogRecordCodec.WritePromise(frame[RecordFrame.HeaderBytes..], current.PromisedBallot);
+        Seal(frame, RecordType.Promise);
+        frame = ReserveInSegment(LogRecordCodec.CommitBytes);
+        LogRecordCodec.WriteCommit(frame[RecordFrame.HeaderBytes..], Math.Max(current.CommitIndex, floor));
+        Seal(frame, RecordType.Commit);
+        WritePending();
+    }
+
+    private Span<byte> ReserveInSegment(int payloadBytes)
+    {
+        var frameBytes = RecordFrame.HeaderBytes + payloadBytes;
+        return _pending.GetSpan(frameBytes)[..frameBytes];
+    }
+
+    private void DeleteSegmentsBefore(long firstRecordNumber)
+    {
+        foreach (var segment in SegmentFile.List(_device, _directory))
+        {
+            if (segment.FirstRecordNumber < firstRecordNumber)
+            {
+                _device.Delete(segment.Path);
+            }
+        }
+        _device.SyncDirectory(_directory);
+    }
+
     private void Seal(Span<byte> frame, RecordType type)
     {
         RecordFrame.Seal(frame, type);
@@ -242,7 +411,7 @@ public sealed class WriteAheadLog : IDisposable
         {
             return;
         }
-        _segment.Write(_pending.WrittenSpan);
+        _segment.Append(_pending.WrittenSpan);
         _segmentBytes += _pending.WrittenCount;
         _pending.ResetWrittenCount();
     }
@@ -253,7 +422,7 @@ public sealed class WriteAheadLog : IDisposable
         // damage before the last segment as damage in the middle of the log.
         SyncSegment();
         _segment.Dispose();
-        _segment = CreateSegment(_directory, _appendedPosition);
+        _segment = CreateSegment(_device, _directory, _appendedPosition);
         _segmentBytes = 0;
     }
 
@@ -261,27 +430,16 @@ public sealed class WriteAheadLog : IDisposable
     {
         var position = _appendedPosition;
         BeforeSync?.Invoke();
-        DurableSync.File(_segment);
+        _segment.Sync();
         Interlocked.Increment(ref _syncCount);
         Volatile.Write(ref _durablePosition, position);
     }
 
-    private static FileStream CreateSegment(string directory, long firstRecordNumber)
+    private static IAppendFile CreateSegment(IStorageDevice device, string directory, long firstRecordNumber)
     {
-        var stream = OpenSegment(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber)), FileMode.CreateNew);
-        DurableSync.Directory(directory);
-        return stream;
-    }
-
-    // No FileStream buffer: records are batched in _pending and written with one call per Append.
-    private static FileStream OpenSegment(string path, FileMode mode) =>
-        new(path, mode, FileAccess.Write, FileShare.Read, bufferSize: 0);
-
-    private static void Truncate(string path, long length)
-    {
-        using var stream = OpenSegment(path, FileMode.Open);
-        stream.SetLength(length);
-        DurableSync.File(stream);
+        var file = device.Create(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber)));
+        device.SyncDirectory(directory);
+        return file;
     }
 
     private void ThrowIfUnusable()

@@ -29,11 +29,16 @@ public sealed class ServerProcess : IDisposable
     }
 
     private ServerProcess(string directory, IReadOnlyList<int> ports, string extraArgs)
+        : this(directory, ports, WriteConfig(directory, ports), extraArgs)
+    {
+    }
+
+    /// <summary>A process on a config.yaml someone else wrote (and owns, with the directory).</summary>
+    public ServerProcess(string directory, IReadOnlyList<int> ports, string configPath, string extraArgs)
     {
         Directory = directory;
         Ports = ports;
-        ConfigPath = Path.Combine(Directory, "config.yaml");
-        File.WriteAllText(ConfigPath, "addrs:\n" + string.Join("", Ports.Select(p => $"  - 127.0.0.1:{p}\n")) + $"data_dir: {Path.Combine(Directory, "data")}\n");
+        ConfigPath = configPath;
         string serverDll = Path.Combine(AppContext.BaseDirectory, "paxuby-server.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{serverDll}\" --config \"{ConfigPath}\" {extraArgs}")
         {
@@ -52,12 +57,29 @@ public sealed class ServerProcess : IDisposable
 
     private bool _keepDirectory;
 
-    private static string NewDirectory()
+    private static string WriteConfig(string directory, IReadOnlyList<int> ports)
+    {
+        string path = Path.Combine(directory, "config.yaml");
+        File.WriteAllText(path, "addrs:\n" + string.Join("", ports.Select(p => $"  - 127.0.0.1:{p}\n")) + $"data_dir: {Path.Combine(directory, "data")}\n");
+        return path;
+    }
+
+    /// <summary>Leaves the directory in place on dispose (its owner removes it).</summary>
+    public void KeepDirectory() => _keepDirectory = true;
+
+    public static string NewDirectory()
     {
         string directory = Path.Combine(Path.GetTempPath(), "paxuby-proc-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         return directory;
     }
+
+    /// <summary>Stops the process where it is (SIGSTOP), as a long pause or a hung machine would; <see cref="Resume"/> continues it.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string name) => Process.Start("kill", [$"-{name}", _process.Id.ToString()])!.WaitForExit();
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or power cut would stop it.</summary>
     public void Crash()
@@ -92,7 +114,7 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Sends SIGTERM and returns the exit code, or null if it did not exit in time.</summary>
     public int? Terminate(TimeSpan timeout)
     {
-        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        Signal("TERM");
         return WaitForExit(timeout);
     }
 
@@ -111,7 +133,7 @@ public sealed class ServerProcess : IDisposable
         if (line.Contains(" ready: redis-cli") && Interlocked.Increment(ref _readyCount) == ExpectedReady) _allReady.TrySetResult();
     }
 
-    private static List<int> FreePorts(int count)
+    public static List<int> FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());

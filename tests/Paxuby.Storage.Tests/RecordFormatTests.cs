@@ -11,7 +11,8 @@ public class RecordFormatTests
         Assert.Equal(1, (byte)RecordType.Entry);
         Assert.Equal(2, (byte)RecordType.Promise);
         Assert.Equal(3, (byte)RecordType.Commit);
-        Assert.Equal(3, Enum.GetValues<RecordType>().Length);
+        Assert.Equal(4, (byte)RecordType.SnapshotBase);
+        Assert.Equal(4, Enum.GetValues<RecordType>().Length);
     }
 
     [Fact]

@@ -21,7 +21,10 @@ internal sealed class PendingWrite(int viaNode, Command command, long deadlineTi
     public long ProposedAtTick { get; set; } = -1;
 }
 
-/// <summary>A read waiting for a leader that may serve it, then for that leader to apply far enough.</summary>
+/// <summary>
+/// A read waiting for a leader that may serve it, then for that leader to apply far enough. A read
+/// a follower forwarded has no <see cref="Done"/>: its reply goes back over the link.
+/// </summary>
 internal sealed class PendingRead(long id, int viaNode, byte[] command, long deadlineTick)
 {
     public long Id { get; } = id;
@@ -32,10 +35,10 @@ internal sealed class PendingRead(long id, int viaNode, byte[] command, long dea
 
     public long DeadlineTick { get; } = deadlineTick;
 
-    public required TaskCompletionSource<byte[]> Done { get; init; }
+    public required TaskCompletionSource<byte[]>? Done { get; init; }
 
-    /// <summary>The leader that accepted the read, or -1.</summary>
-    public int ServedBy { get; set; } = -1;
+    /// <summary>For a forwarded read: the id the follower knows it by.</summary>
+    public long OriginReadId { get; init; }
 
     public long RequestedAtTick { get; set; } = -1;
 

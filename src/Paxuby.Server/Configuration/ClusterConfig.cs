@@ -42,11 +42,36 @@ public sealed class ClusterConfig
         _ => FsyncPolicy.Always,
     };
 
+    /// <summary>
+    /// Where replicas reach each other, in replica order; when absent each replica's peer port is
+    /// its client port + 10000 (Redis Cluster's bus convention).
+    /// </summary>
+    public List<string>? PeerAddrs { get; set; }
+
+    /// <summary>When set, replicas prove to each other that they know it before any Paxos message passes.</summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>A command with no leader or majority to decide it fails after this long, in milliseconds.</summary>
+    public int CommandTimeoutMs { get; set; } = 5000;
+
     /// <summary>How often the expiry sweep runs, in milliseconds.</summary>
     public int ExpireSweepIntervalMs { get; set; } = 100;
 
     [YamlIgnore]
     public IReadOnlyList<IPEndPoint> Endpoints => Addrs.Select(ParseEndpoint).ToList();
+
+    /// <summary>The peer address of every replica, in replica order.</summary>
+    [YamlIgnore]
+    public IReadOnlyList<IPEndPoint> PeerEndpoints => PeerAddrs is { } peers
+        ? peers.Select(ParseEndpoint).ToList()
+        : Endpoints.Select(e => new IPEndPoint(e.Address, e.Port + PeerPortOffset)).ToList();
+
+    /// <summary>Names this cluster to its replicas: peers of another cluster (other addresses) are refused.</summary>
+    [YamlIgnore]
+    public string ClusterId => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join(",", Addrs))))[..16];
+
+    private const int PeerPortOffset = 10000;
 
     public static ClusterConfig Load(string path)
     {
@@ -92,6 +117,27 @@ public sealed class ClusterConfig
         if (Maxclients < 1) throw new ConfigException($"{source}: maxclients must be at least 1");
         if (Timeout < 0) throw new ConfigException($"{source}: timeout must not be negative");
         if (Fsync.ToLowerInvariant() is not ("always" or "everysec" or "no")) throw new ConfigException($"{source}: fsync must be always, everysec or no, not '{Fsync}'");
+        if (PeerAddrs is { } peers)
+        {
+            if (peers.Count != Addrs.Count) throw new ConfigException($"{source}: peer_addrs must list one address per replica ({Addrs.Count}), not {peers.Count}");
+            foreach (string addr in peers)
+            {
+                try
+                {
+                    ParseEndpoint(addr);
+                }
+                catch (FormatException e)
+                {
+                    throw new ConfigException($"{source}: peer_addrs: {e.Message}");
+                }
+            }
+        }
+        else if (Addrs.Count > 1 && Endpoints.Any(e => e.Port + PeerPortOffset > 65535))
+        {
+            throw new ConfigException($"{source}: a client port above {65535 - PeerPortOffset} leaves no room for its peer port (+{PeerPortOffset}); list peer_addrs");
+        }
+        if (ClusterSecret is { Length: 0 }) throw new ConfigException($"{source}: cluster_secret must not be empty when given");
+        if (CommandTimeoutMs is < 100 or > 600_000) throw new ConfigException($"{source}: command_timeout_ms must be within 100..600000");
         if (ExpireSweepIntervalMs is < 1 or > 10_000) throw new ConfigException($"{source}: expire_sweep_interval_ms must be within 1..10000");
     }
 

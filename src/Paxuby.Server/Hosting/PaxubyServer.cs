@@ -17,6 +17,7 @@ public sealed class PaxubyServer : IAsyncDisposable
     private readonly List<ClientListener> _listeners = [];
     private readonly List<IDisposable> _engines = [];
     private LocalCluster? _cluster;
+    private readonly List<NetworkReplica> _replicas = [];
 
     private PaxubyServer()
     {
@@ -31,24 +32,43 @@ public sealed class PaxubyServer : IAsyncDisposable
 
     /// <summary>
     /// Starts the replicas numbered in <paramref name="nodeIds"/>. When they are all the replicas of
-    /// a cluster of several, they run Multi-Paxos among themselves; a lone replica serves alone.
+    /// a cluster of several, they run Multi-Paxos among themselves over in-memory links; when they
+    /// are some of them, each links to the others over TCP on its peer address; a cluster of one
+    /// serves alone.
     /// </summary>
     public static PaxubyServer Start(ClusterConfig config, IReadOnlyList<int> nodeIds, ILoggerFactory loggers, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         var server = new PaxubyServer();
-        bool replicated = config.Addrs.Count > 1 && nodeIds.Count == config.Addrs.Count;
-        SingleNodeEngine? single = null;
-        if (replicated)
+        var options = new ClusterOptions
         {
-            server._cluster = new LocalCluster(config.Addrs.Count,
-                new ClusterOptions
+            ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs),
+            CommandTimeout = TimeSpan.FromMilliseconds(config.CommandTimeoutMs),
+            DataDirectory = config.DataDir,
+            Fsync = config.FsyncPolicy,
+        };
+        SingleNodeEngine? single = null;
+        var engines = new Dictionary<int, ICommandEngine>();
+        if (config.Addrs.Count > 1 && nodeIds.Count == config.Addrs.Count)
+        {
+            server._cluster = new LocalCluster(config.Addrs.Count, options, time, loggers.CreateLogger("paxos"));
+        }
+        else if (config.Addrs.Count > 1)
+        {
+            try
+            {
+                foreach (int id in nodeIds)
                 {
-                    ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs),
-                    DataDirectory = config.DataDir,
-                    Fsync = config.FsyncPolicy,
-                },
-                time, loggers.CreateLogger("paxos"));
+                    NetworkReplica replica = NetworkReplica.StartAsync(config, id, options, time, loggers).GetAwaiter().GetResult();
+                    server._replicas.Add(replica);
+                    engines[id] = replica.Engine;
+                }
+            }
+            catch
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
         }
         else
         {
@@ -62,7 +82,7 @@ public sealed class PaxubyServer : IAsyncDisposable
             foreach (int id in nodeIds)
             {
                 IPEndPoint endpoint = config.Endpoints[id];
-                ICommandEngine engine = server._cluster?.EngineFor(id) ?? single!;
+                ICommandEngine engine = server._cluster?.EngineFor(id) ?? engines.GetValueOrDefault(id) ?? single!;
                 var node = new NodeContext(id, endpoint, config, engine, time, loggers.CreateLogger($"node{id}")) { PubSub = pubSub };
                 var listener = new ClientListener(node);
                 listener.Start();
@@ -84,5 +104,6 @@ public sealed class PaxubyServer : IAsyncDisposable
         foreach (ClientListener listener in _listeners) await listener.DisposeAsync();
         foreach (IDisposable engine in _engines) engine.Dispose();
         if (_cluster is not null) await _cluster.DisposeAsync();
+        foreach (NetworkReplica replica in _replicas) await replica.DisposeAsync();
     }
 }

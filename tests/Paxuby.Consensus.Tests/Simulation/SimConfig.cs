@@ -6,7 +6,7 @@ namespace Paxuby.Consensus.Tests.Simulation;
 /// Everything one simulation run does, derived from its seed: cluster size, fault probabilities,
 /// network shape. Time is in units; a nominal tick is <see cref="UnitsPerTick"/> units.
 /// </summary>
-internal sealed class SimConfig
+internal sealed record SimConfig
 {
     public const int UnitsPerTick = 100;
 
@@ -62,6 +62,32 @@ internal sealed class SimConfig
     /// <summary>Client-to-replica hop is 1 + [0, this] units.</summary>
     public int ClientHopMaxUnits { get; init; } = 10;
 
+    /// <summary>
+    /// A replica snapshots its state machine every this many applied slots (0: never) and then
+    /// compacts its log through the snapshot's slot minus <see cref="SnapshotRetainSlots"/>.
+    /// </summary>
+    public int SnapshotEverySlots { get; init; }
+
+    /// <summary>Slots below its newest snapshot that a replica keeps in its log for catch-up.</summary>
+    public int SnapshotRetainSlots { get; init; }
+
+    /// <summary>
+    /// One long outage in the safety phase (-1: none): this replica is crashed (or, with
+    /// <see cref="OutageIsolates"/>, cut off from every peer) from <see cref="OutageStartTick"/> for
+    /// <see cref="OutageTicks"/>, while the others commit and compact far past it; then it rejoins.
+    /// </summary>
+    public int OutageReplica { get; init; } = -1;
+
+    public int OutageStartTick { get; init; }
+    public int OutageTicks { get; init; }
+    public bool OutageIsolates { get; init; }
+
+    /// <summary>
+    /// Crash/restart while the rejoined replica catches up: it crashes again this many ticks after
+    /// rejoining, and the leader of that moment a few ticks later (0: no such crashes).
+    /// </summary>
+    public int RecrashAfterRejoinTicks { get; init; }
+
     internal TestFaults Faults { get; init; } = TestFaults.None;
 
     public Func<int, ReplicaOptions>? OptionsOverride { get; init; }
@@ -89,6 +115,25 @@ internal sealed class SimConfig
             WindowSlots = 1 + rng.Next(8),
             MaxBatchCommands = 1 + rng.Next(32),
             Faults = faults ?? TestFaults.None,
+        }.WithCompaction(rng);
+    }
+
+    /// <summary>Compaction and a long outage for most seeds (drawn after the rest, so older draws stay put).</summary>
+    private SimConfig WithCompaction(Random rng)
+    {
+        var compaction = rng.Next(8) != 0;
+        var outage = rng.Next(3) != 0;
+        var retain = rng.Next(3) == 0 ? 0 : rng.Next(1, 24);
+        var outageReplica = rng.Next(ReplicaCount);
+        return this with
+        {
+            SnapshotEverySlots = compaction ? 10 + rng.Next(41) : 0,
+            SnapshotRetainSlots = retain,
+            OutageReplica = compaction && outage ? outageReplica : -1,
+            OutageStartTick = 50 + rng.Next(250),
+            OutageTicks = 250 + rng.Next(400),
+            OutageIsolates = rng.Next(2) == 0,
+            RecrashAfterRejoinTicks = rng.Next(2) == 0 ? 1 + rng.Next(15) : 0,
         };
     }
 
@@ -105,5 +150,7 @@ internal sealed class SimConfig
     public override string ToString() =>
         $"seed={Seed} replicas={ReplicaCount} clients={ClientCount} keys={KeyCount} loss={LossRate:F3} dup={DuplicateRate:F3} "
         + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t "
-        + $"crashAfterPromise={CrashAfterPromiseRate} window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal}";
+        + $"crashAfterPromise={CrashAfterPromiseRate} window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal} "
+        + $"snapshotEvery={SnapshotEverySlots} retain={SnapshotRetainSlots} "
+        + (OutageReplica < 0 ? "outage=none" : $"outage=r{OutageReplica}@{OutageStartTick}+{OutageTicks}t{(OutageIsolates ? " isolated" : " crashed")} recrash={RecrashAfterRejoinTicks}");
 }

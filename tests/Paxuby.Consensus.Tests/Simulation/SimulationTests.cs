@@ -56,6 +56,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         nameof(TestFaults.ForgetPromiseOnRestart),
         nameof(TestFaults.ReadWithoutLease),
         nameof(TestFaults.SkipNoOpFillAndOwnBallotCommit),
+        nameof(TestFaults.PromiseDespiteSnapshotFloor),
     };
 
     [Theory]
@@ -69,6 +70,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             nameof(TestFaults.ForgetPromiseOnRestart) => new TestFaults { ForgetPromiseOnRestart = true },
             nameof(TestFaults.ReadWithoutLease) => new TestFaults { ReadWithoutLease = true },
             nameof(TestFaults.SkipNoOpFillAndOwnBallotCommit) => new TestFaults { SkipNoOpFillAndOwnBallotCommit = true },
+            nameof(TestFaults.PromiseDespiteSnapshotFloor) => new TestFaults { PromiseDespiteSnapshotFloor = true },
             _ => throw new ArgumentOutOfRangeException(nameof(variant)),
         };
         if (Environment.GetEnvironmentVariable("PAXUBY_VARIANT_STATS") is not null)
@@ -111,6 +113,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
             + $"messages={results.Sum(r => r.MessagesSent)} dropped={results.Sum(r => r.MessagesDropped)} duplicated={results.Sum(r => r.MessagesDuplicated)} "
             + $"ops={results.Sum(r => r.OpsCompleted)} unknownOutcome={results.Sum(r => r.OpsUnknown)} slots={results.Sum(r => r.SlotsDecided)} "
             + $"leaderChanges={results.Sum(r => r.LeaderChanges)} linearizabilityGaveUp={results.Sum(r => r.LinearizabilityGaveUp)} "
+            + $"compacting={results.Count(r => r.Config.SnapshotEverySlots > 0)} outages={results.Count(r => r.Config.OutageReplica >= 0)} "
+            + $"snapshots(taken={results.Sum(r => r.SnapshotsTaken)} sent={results.Sum(r => r.SnapshotsSent)} installed={results.Sum(r => r.SnapshotsInstalled)} "
+            + $"restoredOnRestart={results.Sum(r => r.SnapshotsRestoredOnRestart)}) "
             + $"violations={results.Count(r => !r.Ok)}");
     }
 }

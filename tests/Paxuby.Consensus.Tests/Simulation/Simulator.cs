@@ -22,6 +22,16 @@ internal sealed class SimResult
     public long SlotsDecided { get; set; }
     public int LeaderChanges { get; set; }
     public int LinearizabilityGaveUp { get; set; }
+    public int SnapshotsTaken { get; set; }
+    public int SnapshotsSent { get; set; }
+    public int SnapshotsInstalled { get; set; }
+    public int SnapshotsRestoredOnRestart { get; set; }
+
+    /// <summary>At the end of the long outage: how far the others' floors had moved past the outage replica's commit index.</summary>
+    public long OutageFloorLeadSlots { get; set; } = long.MinValue;
+
+    /// <summary>Snapshots the outage replica installed after it rejoined.</summary>
+    public int OutageReplicaInstalls { get; set; }
 
     public bool Ok => Violations.Count == 0;
 
@@ -43,6 +53,9 @@ internal sealed class Simulator
 {
     private const int TraceLength = 60;
 
+    /// <summary>Log slots above the applied one that a replica may still hold at the end (accepted, not decided).</summary>
+    private const int MemorySlackSlots = 64;
+
     private sealed class SimNode
     {
         public required int Id { get; init; }
@@ -60,6 +73,15 @@ internal sealed class Simulator
         public HashSet<(long Client, long Seq)> WaitingWrites { get; } = new();
         public Dictionary<long, (int Client, long Seq)> WaitingReads { get; } = new();
         public List<ReadState> ReadsToServe { get; } = new();
+
+        /// <summary>The durable snapshot (survives crashes): the applier's bytes and the slot they cover.</summary>
+        public byte[]? SnapshotBytes { get; set; }
+        public long SnapshotSlot { get; set; }
+
+        /// <summary>A received snapshot waiting for the replica to be between Advance and GetReady.</summary>
+        public (byte[] Bytes, long Slot)? PendingInstall { get; set; }
+
+        public bool Isolated { get; set; }
     }
 
     private enum OpKind : byte { Get, Set, Incr, MultiIncr }
@@ -103,6 +125,7 @@ internal sealed class Simulator
     private double lossRate;
     private double duplicateRate;
     private readonly Dictionary<long, Batch> decidedBySlot = new();
+    private readonly Dictionary<long, string> stateBySlot = new();
     private readonly Queue<string> trace = new();
     private readonly List<KeyOp>[] historyByKey;
     private readonly List<(long CallTime, long ReturnTime)> livenessOps = new();
@@ -170,6 +193,7 @@ internal sealed class Simulator
         {
             sim.Start();
             sim.ScheduleFault();
+            sim.ScheduleOutage();
             var healAt = (long)config.SafetyTicks * SimConfig.UnitsPerTick;
             sim.RunUntil(healAt);
             sim.Heal();
@@ -182,7 +206,8 @@ internal sealed class Simulator
         }
         catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException)
         {
-            sim.Result.Violations.Add($"exception at t={sim.Now}: {e.GetType().Name}: {e.Message}");
+            var frames = string.Join(" <- ", (e.StackTrace ?? "").Split('\n').Select(f => f.Trim()).Where(f => f.Contains("Paxuby")).Take(3));
+            sim.Result.Violations.Add($"exception at t={sim.Now}: {e.GetType().Name}: {e.Message} at {frames}");
         }
         sim.Result.TicksSimulated = sim.Now / SimConfig.UnitsPerTick;
         sim.Result.SlotsDecided = sim.decidedBySlot.Count;
@@ -248,12 +273,23 @@ internal sealed class Simulator
         node.Incarnation++;
         node.Deferred = new();
         node.InFlight = null;
+        node.PendingInstall = null;
         node.Kv = new KvStateMachine();
         node.Applier = new ExactlyOnceApplier(node.Kv);
+        if (node.SnapshotBytes is { } snapshot)
+        {
+            // Recovery: the state machine from its durable snapshot, the log from the disk above the floor.
+            node.Applier.Restore(new MemoryStream(snapshot));
+            Result.SnapshotsRestoredOnRestart++;
+            if (node.Applier.AppliedSlot != node.SnapshotSlot)
+            {
+                Violation($"r{node.Id}: snapshot of slot {node.SnapshotSlot} restores applied slot {node.Applier.AppliedSlot}");
+            }
+        }
         node.WaitingWrites.Clear();
         node.WaitingReads.Clear();
         node.ReadsToServe.Clear();
-        node.Replica = new Replica(config.OptionsFor(node.Id), node.Disk.Clone(), new Random(nodeRngs[node.Id].Next()));
+        node.Replica = new Replica(config.OptionsFor(node.Id), node.Disk.Clone(), new Random(nodeRngs[node.Id].Next()), node.Applier.AppliedSlot);
         ScheduleTick(node, node.Incarnation, Now + nodeRngs[node.Id].Next(1, (int)node.PeriodUnits));
     }
 
@@ -277,7 +313,16 @@ internal sealed class Simulator
     private void Pump(SimNode node)
     {
         var replica = node.Replica;
-        if (replica is null || node.InFlight is not null || !replica.HasReady)
+        if (replica is null || node.InFlight is not null)
+        {
+            return;
+        }
+        if (node.PendingInstall is { } install)
+        {
+            node.PendingInstall = null;
+            InstallSnapshot(node, install.Bytes, install.Slot);
+        }
+        if (!replica.HasReady)
         {
             return;
         }
@@ -286,6 +331,10 @@ internal sealed class Simulator
         foreach (var message in ready.EagerMessages)
         {
             Send(message);
+        }
+        foreach (var peer in ready.SnapshotsToSend)
+        {
+            SendSnapshot(node, peer);
         }
         if (ready.Persist.IsEmpty)
         {
@@ -319,6 +368,7 @@ internal sealed class Simulator
             RecordDecision(node, decided);
             applyResults.Clear();
             node.Applier.Apply(decided, applyResults);
+            RecordState(node, decided.Slot);
             foreach (var applied in applyResults)
             {
                 var key = (applied.Command.ClientId, applied.Command.Sequence);
@@ -346,11 +396,95 @@ internal sealed class Simulator
         }
         node.InFlight = null;
         node.Replica!.Advance(ready);
+        MaybeSnapshot(node);
         if (faultsOn && ready.Messages.Any(m => m.Type == MessageType.Promise) && faultRng.NextDouble() < config.CrashAfterPromiseRate)
         {
             CrashSoonAndRestart(node);
         }
         Pump(node);
+    }
+
+    /// <summary>
+    /// Every <see cref="SimConfig.SnapshotEverySlots"/> applied slots: a durable snapshot of the
+    /// applier (its exactly-once table included), then compaction of the disk and of the replica.
+    /// </summary>
+    private void MaybeSnapshot(SimNode node)
+    {
+        var applied = node.Applier.AppliedSlot;
+        if (config.SnapshotEverySlots <= 0 || applied - node.SnapshotSlot < config.SnapshotEverySlots)
+        {
+            return;
+        }
+        var stream = new MemoryStream();
+        node.Applier.Snapshot(stream);
+        node.SnapshotBytes = stream.ToArray();
+        node.SnapshotSlot = applied;
+        Result.SnapshotsTaken++;
+        var floor = applied - config.SnapshotRetainSlots;
+        if (floor > node.Replica!.SnapshotSlot)
+        {
+            node.Disk.CompactThrough(floor);
+            node.Replica.Compact(floor);
+        }
+    }
+
+    /// <summary>A leader's driver sends its newest durable snapshot, whole, through the simulated network.</summary>
+    private void SendSnapshot(SimNode from, int to)
+    {
+        if (from.SnapshotBytes is not { } bytes)
+        {
+            Violation($"r{from.Id} asked to send a snapshot to r{to} but has none (floor {from.Replica!.SnapshotSlot})");
+            return;
+        }
+        Result.SnapshotsSent++;
+        var slot = from.SnapshotSlot;
+        Record($"r{from.Id} sends snapshot of slot {slot} to r{to}");
+        if (IsCut(from.Id, to) || netRng.NextDouble() < lossRate)
+        {
+            return;
+        }
+        Schedule(Now + netRng.Next(config.MinDelayUnits, config.MaxDelayUnits + 1), () =>
+        {
+            var node = nodes[to];
+            OnNode(node, node.Incarnation, () =>
+            {
+                if (node.PendingInstall is not { } pending || pending.Slot < slot)
+                {
+                    node.PendingInstall = (bytes, slot);
+                }
+                Pump(node);
+            });
+        });
+    }
+
+    /// <summary>The receiving driver: restore the applier, make the snapshot durable, then tell the replica.</summary>
+    private void InstallSnapshot(SimNode node, byte[] bytes, long slot)
+    {
+        var replica = node.Replica!;
+        if (slot <= replica.AppliedIndex)
+        {
+            return;
+        }
+        node.Applier.Restore(new MemoryStream(bytes));
+        if (node.Applier.AppliedSlot != slot)
+        {
+            Violation($"r{node.Id}: snapshot of slot {slot} restores applied slot {node.Applier.AppliedSlot}");
+        }
+        node.SnapshotBytes = bytes;
+        node.SnapshotSlot = slot;
+        node.Disk.CompactThrough(slot);
+        if (!replica.InstallSnapshot(slot))
+        {
+            Violation($"r{node.Id}: InstallSnapshot({slot}) refused above applied {replica.AppliedIndex}");
+        }
+        Result.SnapshotsInstalled++;
+        if (node.Id == config.OutageReplica && Result.OutageFloorLeadSlots != long.MinValue)
+        {
+            Result.OutageReplicaInstalls++;
+        }
+        Record($"r{node.Id} installs snapshot of slot {slot}");
+        RecordState(node, slot);
+        ServeReads(node);
     }
 
     private void CrashSoonAndRestart(SimNode node)
@@ -421,7 +555,8 @@ internal sealed class Simulator
     }
 
     private bool IsCut(int from, int to) =>
-        linkDown[from, to] || (partitionGroup is { } groups && groups[from] != groups[to]);
+        linkDown[from, to] || nodes[from].Isolated || nodes[to].Isolated
+        || (partitionGroup is { } groups && groups[from] != groups[to]);
 
     private void Deliver(Message message, long at) =>
         Schedule(at, () =>
@@ -451,6 +586,78 @@ internal sealed class Simulator
             }
             InjectFault();
             ScheduleFault();
+        });
+    }
+
+    /// <summary>
+    /// The long outage of <see cref="SimConfig.OutageReplica"/>: crashed or isolated while the others
+    /// commit and compact past it, then back; optionally it and the leader crash again during its catch-up.
+    /// </summary>
+    private void ScheduleOutage()
+    {
+        if (config.OutageReplica < 0)
+        {
+            return;
+        }
+        var node = nodes[config.OutageReplica];
+        var endAt = (long)(config.OutageStartTick + config.OutageTicks) * SimConfig.UnitsPerTick;
+        Schedule((long)config.OutageStartTick * SimConfig.UnitsPerTick, () =>
+        {
+            if (!faultsOn)
+            {
+                return;
+            }
+            Record($"r{node.Id} long outage for {config.OutageTicks} ticks ({(config.OutageIsolates ? "isolated" : "crashed")})");
+            if (config.OutageIsolates)
+            {
+                node.Isolated = true;
+            }
+            else if (node.Up)
+            {
+                Crash(node);
+            }
+            Schedule(endAt, () =>
+            {
+                if (!faultsOn)
+                {
+                    return;
+                }
+                var behindAt = node.Replica?.CommitIndex ?? node.Disk.CommitIndex;
+                var othersFloor = nodes.Where(n => n != node && n.Replica is not null).Select(n => n.Replica!.SnapshotSlot).DefaultIfEmpty(0).Max();
+                Result.OutageFloorLeadSlots = othersFloor - behindAt;
+                Record($"r{node.Id} rejoins after its long outage at commit {behindAt}; the others' floor is {othersFloor}");
+                node.Isolated = false;
+                if (!node.Up)
+                {
+                    StartReplica(node);
+                }
+                if (config.RecrashAfterRejoinTicks > 0)
+                {
+                    ScheduleRecrash(node, config.RecrashAfterRejoinTicks);
+                }
+            });
+        });
+    }
+
+    private void ScheduleRecrash(SimNode node, int afterTicks)
+    {
+        var at = Now + (long)afterTicks * SimConfig.UnitsPerTick;
+        Schedule(at, () =>
+        {
+            if (faultsOn && node.Up)
+            {
+                Record($"r{node.Id} crashes while catching up");
+                CrashSoonAndRestart(node);
+            }
+        });
+        Schedule(at + 3 * SimConfig.UnitsPerTick, () =>
+        {
+            var leader = CurrentLeader();
+            if (faultsOn && leader >= 0)
+            {
+                Record($"leader r{leader} crashes during the catch-up");
+                CrashSoonAndRestart(nodes[leader]);
+            }
         });
     }
 
@@ -564,6 +771,10 @@ internal sealed class Simulator
     {
         faultsOn = false;
         partitionGroup = null;
+        foreach (var node in nodes)
+        {
+            node.Isolated = false;
+        }
         Array.Clear(linkDown);
         lossRate = 0;
         duplicateRate = 0;
@@ -802,6 +1013,21 @@ internal sealed class Simulator
         // above a newer one); ExactlyOnceApplier's clock is the max over the applied prefix.
     }
 
+    /// <summary>Oracle: every replica's state machine at the same applied slot is the same (snapshots included).</summary>
+    private void RecordState(SimNode node, long slot)
+    {
+        var state = node.Kv.Describe() + "|clients=" + node.Applier.ClientCount;
+        if (stateBySlot.TryGetValue(slot, out var earlier))
+        {
+            if (earlier != state)
+            {
+                Violation($"slot {slot}: r{node.Id} holds state {state} but {earlier} was there before");
+            }
+            return;
+        }
+        stateBySlot[slot] = state;
+    }
+
     private void Violation(string text)
     {
         Record("VIOLATION " + text);
@@ -844,6 +1070,21 @@ internal sealed class Simulator
             if (node.Applier.AppliedSlot != maxApplied)
             {
                 Violation($"catch-up: r{node.Id} applied {node.Applier.AppliedSlot} of {maxApplied} slots after healing");
+            }
+        }
+        if (config.SnapshotEverySlots > 0)
+        {
+            // Compaction bounds memory: the floor trails the applied slot by at most one snapshot
+            // interval plus the retained slots, and the log holds little more than that.
+            var memoryBound = config.SnapshotEverySlots + config.SnapshotRetainSlots + MemorySlackSlots;
+            foreach (var node in live)
+            {
+                var replica = node.Replica!;
+                if (replica.AppliedIndex - replica.SnapshotSlot >= config.SnapshotEverySlots + config.SnapshotRetainSlots
+                    || replica.LogSlotCount > memoryBound)
+                {
+                    Violation($"memory: r{node.Id} holds {replica.LogSlotCount} log slots, floor {replica.SnapshotSlot}, applied {replica.AppliedIndex} (bound {memoryBound})");
+                }
             }
         }
         foreach (var group in live.GroupBy(n => n.Applier.AppliedSlot))

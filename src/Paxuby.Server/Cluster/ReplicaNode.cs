@@ -1,0 +1,540 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Paxuby.Cache;
+using Paxuby.Consensus;
+using Paxuby.Server.Engine;
+
+namespace Paxuby.Server.Cluster;
+
+/// <summary>
+/// One replica's node loop: a single thread that ticks the consensus core from a monotonic clock,
+/// steps what peers send, follows each Ready (send early → persist → send → apply → advance) and
+/// answers waiting clients. A client's command may enter here whatever this replica's role: the
+/// leader proposes it, a follower forwards it to the leader it knows and answers with the leader's
+/// reply (or its own, once it applies the same slot: the state machine is deterministic).
+/// Client sessions never block the loop: they wait on tasks the loop completes.
+/// </summary>
+internal sealed class ReplicaNode : IAsyncDisposable
+{
+    private readonly ClusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ReplicaHost _host;
+    private readonly Channel<object> _work;
+    private readonly Dictionary<(long ClientId, long Sequence), PendingWrite> _writes = new();
+    private readonly Dictionary<long, PendingRead> _reads = new();
+    private readonly List<PendingRead> _readsAwaitingApply = [];
+    // Writes and reads this leader took from followers: where to send the reply.
+    private readonly Dictionary<(long ClientId, long Sequence), ForwardOrigin> _forwardedWrites = new();
+    private readonly Dictionary<long, ForwardOrigin> _forwardedReads = new();
+    private readonly List<AppliedCommand> _applied = [];
+    private readonly ArrayBufferWriter<byte> _readReply = new(1024);
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly long _startTimestamp;
+    private readonly long _sweepClientId = Random.Shared.NextInt64(1, long.MaxValue);
+    private IPeerChannel _peers = NoPeers.Instance;
+    private ITimer? _tickTimer;
+    private ITimer? _sweepTimer;
+    private Task? _loop;
+    private long _sweepSequence;
+    private long _tick;
+    private long _nextReadId;
+    private long _elections;
+
+    private readonly record struct ForwardOrigin(int Peer, long OriginId, long DeadlineTick);
+
+    private sealed record TickSignal;
+    private sealed record SweepSignal;
+    private static readonly TickSignal Tick = new();
+    private static readonly SweepSignal Sweep = new();
+
+    public ReplicaNode(ReplicaHost host, ClusterOptions options, TimeProvider time, ILogger logger)
+    {
+        _host = host;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _startTimestamp = time.GetTimestamp();
+        _work = Channel.CreateBounded<object>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
+        if (host.Recovery is { } recovery) _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, recovery);
+    }
+
+    public int Id => _host.Id;
+
+    /// <summary>Starts the loop and its timers; <paramref name="peers"/> carries what it sends.</summary>
+    public void Start(IPeerChannel peers)
+    {
+        _peers = peers;
+        _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
+        _tickTimer = _time.CreateTimer(_ => _work.Writer.TryWrite(Tick), null, _options.TickInterval, _options.TickInterval);
+        _sweepTimer = _time.CreateTimer(_ => _work.Writer.TryWrite(Sweep), null, _options.ExpireSweepInterval, _options.ExpireSweepInterval);
+    }
+
+    /// <summary>Hands the loop something a peer sent; dropped when the loop is saturated, as a network would.</summary>
+    public void Deliver(Message message) => _work.Writer.TryWrite(message);
+
+    /// <inheritdoc cref="Deliver(Message)"/>
+    public void Deliver(PeerFrame frame) => _work.Writer.TryWrite(frame);
+
+    /// <summary>True while this replica leads (a view for tests and INFO).</summary>
+    public bool IsLeader
+    {
+        get
+        {
+            lock (_gate) return _host.Core.Role == Role.Leader;
+        }
+    }
+
+    public async ValueTask<byte[]> WriteAsync(long clientId, long sequence, byte[] command, CancellationToken cancel)
+    {
+        var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var request = new PendingWrite(Id, new Command(clientId, sequence, _time.GetUtcNow().ToUnixTimeMilliseconds(), command), DeadlineTick())
+        {
+            Done = done,
+        };
+        await _work.Writer.WriteAsync(request, cancel);
+        return await done.Task.WaitAsync(cancel);
+    }
+
+    public async ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
+    {
+        var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var request = new PendingRead(Interlocked.Increment(ref _nextReadId), Id, command, DeadlineTick()) { Done = done };
+        await _work.Writer.WriteAsync(request, cancel);
+        return await done.Task.WaitAsync(cancel);
+    }
+
+    public long GetWatchVersion(ReadOnlySpan<byte> key, int db)
+    {
+        lock (_gate)
+        {
+            return _host.Cache.GetWatchVersion(db, key, Math.Max(_host.Applier.LastTimestampMs, NowMs));
+        }
+    }
+
+    public EngineStats GetStats()
+    {
+        lock (_gate)
+        {
+            var databases = _host.Cache.Keyspace.Databases.Where(d => d.Count > 0).Select(d => (d.Index, (long)d.Count, (long)d.ExpiresCount)).ToList();
+            // Every replica takes writes (followers forward them), so each one is a primary to Redis clients.
+            const string role = "master";
+            Replica core = _host.Core;
+            return new EngineStats(databases, GC.GetTotalMemory(false), _host.Applier.AppliedSlot, role)
+            {
+                Consensus = new ConsensusStats(core.Role.ToString().ToLowerInvariant(), core.LeaderId, core.PromisedBallot.ToString(),
+                    core.CommitIndex, _host.Applier.AppliedSlot, core.PendingProposalCount, core.CanServeLocalReads, _elections),
+            };
+        }
+    }
+
+    /// <summary>The cache's state and the slot it was taken at (tests compare replicas with it).</summary>
+    public (long Slot, byte[] State) SnapshotNow()
+    {
+        lock (_gate)
+        {
+            using var stream = new MemoryStream();
+            _host.Cache.Snapshot(stream);
+            return (_host.Applier.AppliedSlot, stream.ToArray());
+        }
+    }
+
+    /// <summary>The highest slot this replica knows to be decided.</summary>
+    public long CommitIndex
+    {
+        get
+        {
+            lock (_gate) return _host.Core.CommitIndex;
+        }
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private long DeadlineTick() => Interlocked.Read(ref _tick) + Math.Max(1, (long)(_options.CommandTimeout / _options.TickInterval));
+
+    private async Task RunLoopAsync()
+    {
+        ChannelReader<object> work = _work.Reader;
+        try
+        {
+            while (await work.WaitToReadAsync(_stopping.Token))
+            {
+                lock (_gate)
+                {
+                    // Time first: after a pause (GC, SIGSTOP) the core must see every tick that
+                    // passed before it steps a message or answers a read, or its leases would stretch.
+                    CatchUpTicks();
+                    while (work.TryRead(out object? item)) Handle(item);
+                    Pump();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            _logger.LogCritical(e, "replica {Node}: the node loop failed; it stops here", Id);
+            throw;
+        }
+    }
+
+    private void CatchUpTicks()
+    {
+        long due = (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
+        if (due <= _tick) return;
+        while (_tick < due)
+        {
+            _host.Core.Tick();
+            Interlocked.Increment(ref _tick);
+        }
+        // Under everysec, records written in a quiet second still reach the disk within it.
+        _host.SyncIfDue(NowMs);
+        RetryAndExpire();
+    }
+
+    private void Handle(object item)
+    {
+        switch (item)
+        {
+            case Message message:
+                _host.Core.Step(message);
+                break;
+            case PendingWrite write:
+                _writes[(write.Command.ClientId, write.Command.Sequence)] = write;
+                TryPropose(write);
+                break;
+            case PendingRead read:
+                _reads[read.Id] = read;
+                TryRead(read);
+                break;
+            case ForwardedWrite forwarded:
+                OnForwardedWrite(forwarded);
+                break;
+            case ForwardedRead forwarded:
+                OnForwardedRead(forwarded);
+                break;
+            case ForwardedReply reply:
+                OnForwardedReply(reply);
+                break;
+            case SweepSignal:
+                ProposeSweep();
+                break;
+            case TickSignal:
+                break; // CatchUpTicks already ran for this wake-up
+        }
+    }
+
+    private void RetryAndExpire()
+    {
+        long tick = _tick;
+        if (_writes.Count > 0)
+        {
+            foreach (PendingWrite write in _writes.Values.ToList())
+            {
+                if (tick > write.DeadlineTick) FailWrite(write);
+                else if (write.ProposedAtTick < 0 || tick - write.ProposedAtTick > _options.RetryAfterTicks) TryPropose(write);
+            }
+        }
+        if (_reads.Count > 0)
+        {
+            foreach (PendingRead read in _reads.Values.ToList())
+            {
+                if (tick > read.DeadlineTick) FailRead(read);
+                else if (read.Done is null) continue; // a follower's read: the follower retries it
+                else if (read.ServeAfterSlot is null && (read.RequestedAtTick < 0 || tick - read.RequestedAtTick > _options.RetryAfterTicks)) TryRead(read);
+            }
+        }
+        ForgetExpiredOrigins(_forwardedWrites, tick);
+        ForgetExpiredOrigins(_forwardedReads, tick);
+    }
+
+    private static void ForgetExpiredOrigins<TKey>(Dictionary<TKey, ForwardOrigin> origins, long tick) where TKey : notnull
+    {
+        if (origins.Count == 0) return;
+        foreach (var (key, origin) in origins)
+        {
+            if (tick > origin.DeadlineTick) origins.Remove(key);
+        }
+    }
+
+    /// <summary>Proposes a write here when leading, else forwards it to the leader this replica follows.</summary>
+    private void TryPropose(PendingWrite write)
+    {
+        Replica core = _host.Core;
+        if (core.Role == Role.Leader)
+        {
+            switch (core.Propose(write.Command))
+            {
+                case ProposeStatus.Accepted:
+                    write.EverProposed = true;
+                    write.ProposedAtTick = _tick;
+                    break;
+                case ProposeStatus.TooLarge:
+                    Complete(write, Error("ERR command too large for one log entry"));
+                    break;
+                default:
+                    write.ProposedAtTick = -1; // queue full: the next tick tries again
+                    break;
+            }
+        }
+        else if (core.LeaderId >= 0)
+        {
+            _peers.Send(new ForwardedWrite(Id, core.LeaderId, write.Command));
+            write.EverProposed = true; // the leader may have queued it: a timeout cannot say it was not applied
+            write.ProposedAtTick = _tick;
+        }
+        else
+        {
+            write.ProposedAtTick = -1;
+        }
+    }
+
+    private void TryRead(PendingRead read)
+    {
+        Replica core = _host.Core;
+        read.RequestedAtTick = _tick;
+        if (core.Role == Role.Leader)
+        {
+            if (core.Read(read.Id) != ReadStatus.Pending) read.RequestedAtTick = -1;
+        }
+        else if (core.LeaderId >= 0)
+        {
+            _peers.Send(new ForwardedRead(Id, core.LeaderId, read.Id, read.Command));
+        }
+        else
+        {
+            read.RequestedAtTick = -1;
+        }
+    }
+
+    private void OnForwardedWrite(ForwardedWrite forwarded)
+    {
+        // Not the leader (any more): the follower retries with the leader it learns of.
+        if (_host.Core.Role != Role.Leader) return;
+        Command command = forwarded.Command;
+        switch (_host.Core.Propose(command))
+        {
+            case ProposeStatus.Accepted:
+                _forwardedWrites[(command.ClientId, command.Sequence)] = new ForwardOrigin(forwarded.From, 0, DeadlineTick());
+                break;
+            case ProposeStatus.TooLarge:
+                _peers.Send(new ForwardedReply(Id, forwarded.From, ForwardedReplyKind.Write, command.ClientId, command.Sequence,
+                    Error("ERR command too large for one log entry")));
+                break;
+        }
+    }
+
+    private void OnForwardedRead(ForwardedRead forwarded)
+    {
+        if (_host.Core.Role != Role.Leader) return;
+        long localId = Interlocked.Increment(ref _nextReadId);
+        if (_host.Core.Read(localId) == ReadStatus.Pending)
+        {
+            var read = new PendingRead(localId, forwarded.From, forwarded.Command, DeadlineTick()) { Done = null, OriginReadId = forwarded.ReadId };
+            _reads[localId] = read;
+            read.RequestedAtTick = _tick;
+            _forwardedReads[localId] = new ForwardOrigin(forwarded.From, forwarded.ReadId, read.DeadlineTick);
+        }
+    }
+
+    private void OnForwardedReply(ForwardedReply reply)
+    {
+        if (reply.Kind == ForwardedReplyKind.Write)
+        {
+            if (_writes.TryGetValue((reply.ClientOrReadId, reply.Sequence), out PendingWrite? write)) Complete(write, reply.Reply);
+        }
+        else if (_reads.Remove(reply.ClientOrReadId, out PendingRead? read))
+        {
+            read.Done?.TrySetResult(reply.Reply);
+        }
+    }
+
+    private void ProposeSweep()
+    {
+        if (_host.Core.Role != Role.Leader || !_host.Cache.Keyspace.Databases.Any(d => d.ExpiresCount > 0)) return;
+        if (_writes.ContainsKey((_sweepClientId, _sweepSequence))) return;
+        var sweep = new PendingWrite(Id, new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick());
+        _writes[(_sweepClientId, _sweepSequence)] = sweep;
+        TryPropose(sweep);
+    }
+
+    /// <summary>
+    /// Follows the core's Readies until it is quiet. Messages that reveal nothing durable go out
+    /// before the disk write, so the leader's fsync overlaps its followers'; one fsync covers
+    /// everything this round appended, however many commands it holds (group commit).
+    /// </summary>
+    private void Pump()
+    {
+        Replica core = _host.Core;
+        while (core.HasReady)
+        {
+            Ready ready = core.GetReady();
+            Send(ready.EagerMessages);
+            _host.Append(ready.Persist);
+            _host.SyncIfDue(NowMs);
+            Finish(ready);
+        }
+    }
+
+    /// <summary>The rest of a Ready once its records are durable: send, apply, answer, advance.</summary>
+    private void Finish(Ready ready)
+    {
+        Send(ready.Messages);
+        foreach (DecidedSlot decided in ready.Decided)
+        {
+            _applied.Clear();
+            _host.Applier.Apply(decided, _applied);
+            foreach (AppliedCommand applied in _applied)
+            {
+                if (applied.Reply is null) continue;
+                var key = (applied.Command.ClientId, applied.Command.Sequence);
+                if (_writes.TryGetValue(key, out PendingWrite? write)) Complete(write, applied.Reply);
+                if (_forwardedWrites.Remove(key, out ForwardOrigin origin))
+                {
+                    _peers.Send(new ForwardedReply(Id, origin.Peer, ForwardedReplyKind.Write, key.ClientId, key.Sequence, applied.Reply));
+                }
+            }
+        }
+        foreach (ReadState state in ready.Reads)
+        {
+            if (_reads.TryGetValue(state.ReadId, out PendingRead? read))
+            {
+                read.ServeAfterSlot = state.Slot;
+                _readsAwaitingApply.Add(read);
+            }
+        }
+        foreach (long failed in ready.FailedReads)
+        {
+            if (!_reads.TryGetValue(failed, out PendingRead? read)) continue;
+            if (read.Done is null)
+            {
+                // A follower's read: it retries with whoever leads next.
+                _reads.Remove(failed);
+                _forwardedReads.Remove(failed);
+            }
+            else
+            {
+                read.RequestedAtTick = -1;
+            }
+        }
+        foreach (Command dropped in ready.DroppedProposals)
+        {
+            var key = (dropped.ClientId, dropped.Sequence);
+            if (_writes.TryGetValue(key, out PendingWrite? write)) write.ProposedAtTick = -1;
+            _forwardedWrites.Remove(key);
+        }
+        if (ready.RoleChange is { } change)
+        {
+            OnRoleChange(change);
+        }
+        _host.Core.Advance(ready);
+        ServeReads();
+    }
+
+    private void OnRoleChange(RoleState change)
+    {
+        if (change.Role == Role.Leader)
+        {
+            _elections++;
+            _logger.LogInformation("replica {Node} leads with ballot {Ballot}", Id, change.Ballot);
+        }
+        // A new leader is known: what waited for one, or went to the old one, goes there now
+        // instead of after the retry interval (same client and sequence: applied once).
+        if (change.LeaderId < 0) return;
+        foreach (PendingWrite write in _writes.Values) write.ProposedAtTick = -1;
+        foreach (PendingRead read in _reads.Values)
+        {
+            if (read.Done is not null && read.ServeAfterSlot is null) read.RequestedAtTick = -1;
+        }
+    }
+
+    private void ServeReads()
+    {
+        if (_readsAwaitingApply.Count == 0) return;
+        long applied = _host.Applier.AppliedSlot;
+        for (int i = _readsAwaitingApply.Count - 1; i >= 0; i--)
+        {
+            PendingRead read = _readsAwaitingApply[i];
+            if (read.ServeAfterSlot is not { } slot || applied < slot) continue;
+            _readsAwaitingApply.RemoveAt(i);
+            if (!_reads.Remove(read.Id)) continue;
+            _readReply.ResetWrittenCount();
+            _host.Applier.Read(NowMs, read.Command, _readReply);
+            byte[] reply = _readReply.WrittenSpan.ToArray();
+            if (read.Done is not null)
+            {
+                read.Done.TrySetResult(reply);
+            }
+            else if (_forwardedReads.Remove(read.Id, out ForwardOrigin origin))
+            {
+                _peers.Send(new ForwardedReply(Id, origin.Peer, ForwardedReplyKind.Read, origin.OriginId, 0, reply));
+            }
+        }
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        foreach (Message message in messages) _peers.Send(message);
+    }
+
+    private void Complete(PendingWrite write, byte[] reply)
+    {
+        _writes.Remove((write.Command.ClientId, write.Command.Sequence));
+        write.Done?.TrySetResult(reply);
+    }
+
+    private void FailWrite(PendingWrite write) => Complete(write, write.EverProposed
+        ? Error($"TRYAGAIN the write was proposed but no majority confirmed it within {_options.CommandTimeout.TotalMilliseconds:0} ms; it may or may not have been applied")
+        : Error($"TRYAGAIN no leader with a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms; the write was not applied"));
+
+    private void FailRead(PendingRead read)
+    {
+        _reads.Remove(read.Id);
+        _forwardedReads.Remove(read.Id);
+        read.Done?.TrySetResult(Error($"TRYAGAIN no leader with a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms"));
+    }
+
+    private static byte[] Error(string message) => Encoding.UTF8.GetBytes("-" + message + "\r\n");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tickTimer is not null) await _tickTimer.DisposeAsync();
+        if (_sweepTimer is not null) await _sweepTimer.DisposeAsync();
+        _stopping.Cancel();
+        _work.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        lock (_gate)
+        {
+            foreach (PendingWrite write in _writes.Values) write.Done?.TrySetCanceled();
+            foreach (PendingRead read in _reads.Values) read.Done?.TrySetCanceled();
+            _host.Dispose();
+        }
+    }
+
+    private sealed class NoPeers : IPeerChannel
+    {
+        public static readonly NoPeers Instance = new();
+
+        public void Send(Message message)
+        {
+        }
+
+        public void Send(PeerFrame frame)
+        {
+        }
+    }
+}
