@@ -23,7 +23,11 @@ public enum MessageType : byte
     /// <summary>Reply to a heartbeat or a catch-up: renews the lease, reports the commit index.</summary>
     HeartbeatAck = 6,
 
-    /// <summary>Refusal: the acceptor has promised the higher <see cref="Message.Ballot"/>.</summary>
+    /// <summary>
+    /// Refusal: the acceptor has promised the higher <see cref="Message.Ballot"/>. A Nack that carries
+    /// the Prepare's own ballot instead says "my snapshot floor (<see cref="Message.Slot"/>) is above
+    /// your commit index, I cannot promise you; my commit index is <see cref="Message.CommitIndex"/>".
+    /// </summary>
     Nack = 7,
 
     /// <summary>Decided entries for a replica that is behind.</summary>

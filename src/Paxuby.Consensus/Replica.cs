@@ -105,7 +105,10 @@ public sealed class Replica
     /// Rebuilds a replica from what survived on disk. <paramref name="appliedSlot"/> is the slot the
     /// state machine has already applied (from its snapshot; 0 when it starts empty): at least
     /// <see cref="DurableState.SnapshotSlot"/> and at most the recovered commit index. Slots up to the
-    /// snapshot slot are not in the log; the decided prefix starts right after it.
+    /// snapshot slot are not in the log; the decided prefix starts right after it. A driver that
+    /// crashed after making an installed snapshot durable but before recording its compaction finds a
+    /// snapshot newer than the log's commit index: it calls <see cref="DurableState.CompactThrough"/>
+    /// with the snapshot's slot before passing the state here (the snapshot proves those slots decided).
     /// </summary>
     public Replica(ReplicaOptions options, DurableState recovered, Random random, long appliedSlot = 0)
     {
@@ -455,12 +458,19 @@ public sealed class Replica
         // at or below the candidate's commit index C, hence still holds (and reports) every accepted
         // value above C, and the candidate proposes only above C. Liveness: the replica with the
         // highest commit index has a commit index at or above every floor, so it can always gather
-        // promises; a silent acceptor does not reset its election timer, so up-to-date replicas
-        // campaign (above highestSeenRound) while the behind one keeps failing. No Nack: a Nack with
-        // a lower ballot would be ignored, and a behind replica learns the decided prefix only from
-        // a leader (catch-up or snapshot) anyway.
+        // promises, and this acceptor does not reset its election timer for a Prepare it refuses.
+        // It does answer with a hint, a Nack that carries the Prepare's own ballot (an ordinary Nack
+        // carries a higher one), its commit index and its floor (Slot): the behind candidate then
+        // gives up its candidacy and the lease it granted itself (OnNack), so it stops both
+        // campaigning in a loop and, through that lease, refusing the up-to-date replicas' Prepares.
+        // Seed 2001228 (R=3) spent 250 ticks in such a duel without the hint.
         if (m.CommitIndex < snapshotSlot && !faults.PromiseDespiteSnapshotFloor)
         {
+            messages.Add(new Message
+            {
+                Type = MessageType.Nack, From = id, To = m.From, Ballot = m.Ballot, Slot = snapshotSlot,
+                CommitIndex = commitIndex, EchoCommitIndex = m.CommitIndex,
+            });
             return;
         }
         if (m.Ballot > promised)
@@ -785,6 +795,18 @@ public sealed class Replica
         if (role != Role.Follower && m.Ballot > ballot)
         {
             BecomeFollower(-1);
+        }
+        else if (role == Role.Candidate && m.Ballot == ballot && m.CommitIndex > commitIndex)
+        {
+            // An acceptor whose snapshot floor is above this candidate's commit index refused it
+            // (OnPrepare). A more up-to-date replica can win and then send a snapshot: stand aside.
+            // The lease this candidate granted its own ballot protects nothing once that ballot can
+            // no longer lead (only a candidate becomes leader), so it is dropped with the candidacy.
+            BecomeFollower(-1);
+            if (leaseGrantedTo == ballot)
+            {
+                leaseGrantedUntilTick = now;
+            }
         }
     }
 

@@ -67,6 +67,28 @@ public sealed class GroupCommitLog : IAsyncDisposable
         return await pending.Done.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <see cref="WriteAheadLog.Compact"/> on the writer, in queue order: after every append
+    /// queued before this call, before every one queued after. <paramref name="current"/> must be
+    /// the state with all those earlier appends applied (and a durable snapshot through its
+    /// <see cref="DurableState.SnapshotSlot"/>), and must not change until this completes. Completes
+    /// once the compacted log is on disk, with its position.
+    /// </summary>
+    public async ValueTask<long> CompactAsync(DurableState current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var pending = new PendingAppend(PersistRecords.Empty) { Compaction = current };
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw Unusable();
+        }
+        return await pending.Done.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Completes once every record numbered below <paramref name="position"/> is on disk.</summary>
     public Task WhenDurableAsync(long position)
     {
@@ -135,7 +157,15 @@ public sealed class GroupCommitLog : IAsyncDisposable
         }
         foreach (var pending in group)
         {
-            pending.Position = _log.Append(pending.Records);
+            if (pending.Compaction is { } current)
+            {
+                _log.Compact(current);
+                pending.Position = _log.AppendedPosition;
+            }
+            else
+            {
+                pending.Position = _log.Append(pending.Records);
+            }
         }
         if (_policy == FsyncPolicy.Always)
         {
@@ -241,5 +271,8 @@ public sealed class GroupCommitLog : IAsyncDisposable
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public long Position { get; set; }
+
+        /// <summary>Set for a compaction instead of an append.</summary>
+        public DurableState? Compaction { get; init; }
     }
 }

@@ -97,8 +97,8 @@ public sealed class WriteAheadLog : IDisposable
     /// the middle: the report says so and nothing after the bad record is applied or removed.
     /// <para>
     /// Replay starts at the newest complete compacted segment (see <see cref="Compact"/>) and deletes
-    /// the segments before it; a compacted segment cut short by a crash is deleted, since the
-    /// segments before it still hold everything it repeats.
+    /// the segments before it; a compacted segment cut short by a crash is deleted when older
+    /// segments are there, since they still hold everything it repeats.
     /// </para>
     /// </summary>
     public static (DurableState State, RecoveryReport Report) Recover(string directory, IStorageDevice? device = null)
@@ -165,8 +165,9 @@ public sealed class WriteAheadLog : IDisposable
     /// <summary>
     /// Finishes or undoes a compaction a crash interrupted, removing the segments concerned from
     /// <paramref name="segments"/> too: before the newest complete compacted segment everything is
-    /// stale; a last segment that starts a compaction but lacks records it announces never became
-    /// durable as a whole (Compact syncs it before anything else may follow it).
+    /// stale; a last segment that starts a compaction but lacks records it announces, after older
+    /// segments, never became durable as a whole (Compact syncs it before deleting them, and before
+    /// anything may follow it), and those older segments hold everything it repeats.
     /// </summary>
     private static RecoveryReport RemoveCompactionLeftovers(IStorageDevice device, string directory, List<SegmentFile> segments)
     {
@@ -194,7 +195,9 @@ public sealed class WriteAheadLog : IDisposable
                 report = report with { StaleSegmentsRemoved = i };
                 break;
             }
-            if (i == segments.Count - 1)
+            // Only when older segments hold what it repeats: alone, it is the log, and a bad record
+            // in it is handled as in any segment (truncated at the tail, reported in the middle).
+            if (i == segments.Count - 1 && i > 0)
             {
                 device.Delete(segments[i].Path);
                 device.SyncDirectory(directory);

@@ -261,7 +261,7 @@ public sealed class ReplicaCompactionTests
     }
 
     [Fact]
-    public void Acceptor_with_floor_5_neither_promises_nor_raises_its_promise_for_a_candidate_with_commit_index_4()
+    public void Acceptor_with_floor_5_neither_promises_nor_raises_its_promise_for_a_candidate_with_commit_index_4_and_hints_why()
     {
         var disk = Disk(slots: 6, commit: 6);
         disk.CompactThrough(5);
@@ -272,8 +272,11 @@ public sealed class ReplicaCompactionTests
 
         acceptor.Step(new Message { Type = MessageType.Prepare, From = 2, To = 1, Ballot = new Ballot(3, 2), CommitIndex = 4 });
 
-        Assert.False(acceptor.HasReady); // silent, as if the Prepare were lost
         Assert.Equal(FirstBallotOf0, acceptor.PromisedBallot);
+        var refused = Cycle(acceptor);
+        Assert.True(refused.Persist.IsEmpty);
+        var hint = Assert.Single(refused.Messages); // a Nack with the candidate's own ballot: "you are behind my floor"
+        Assert.Equal((MessageType.Nack, 2, new Ballot(3, 2), 5L, 6L), (hint.Type, hint.To, hint.Ballot, hint.Slot, hint.CommitIndex));
 
         acceptor.Step(new Message { Type = MessageType.Prepare, From = 2, To = 1, Ballot = new Ballot(3, 2), CommitIndex = 5 });
         var ready = Cycle(acceptor);
@@ -281,6 +284,33 @@ public sealed class ReplicaCompactionTests
         var promise = Assert.Single(ready.Messages);
         Assert.Equal(MessageType.Promise, promise.Type);
         Assert.Equal([6L], promise.Entries.Select(e => e.Slot)); // every accepted value above the candidate's commit index
+    }
+
+    [Fact]
+    public void Candidate_refused_by_a_floor_above_its_commit_index_stands_aside_and_drops_the_lease_it_granted_itself()
+    {
+        var candidate = new Replica(Options(2), new DurableState(), new Random(7));
+        Cycle(candidate);
+        do
+        {
+            candidate.Tick();
+        }
+        while (!candidate.HasReady);
+        var campaign = candidate.GetReady();
+        candidate.Advance(campaign);
+        var prepare = campaign.EagerMessages.First(m => m.To == 1);
+        Assert.Equal(Role.Candidate, candidate.Role);
+
+        candidate.Step(new Message { Type = MessageType.Nack, From = 1, To = 2, Ballot = prepare.Ballot, Slot = 5, CommitIndex = 6 });
+
+        Assert.Equal(Role.Follower, candidate.Role);
+        Cycle(candidate);
+        // Without its own lease it promises the up-to-date replica at once.
+        var higher = new Ballot(prepare.Ballot.Round + 1, 1);
+        candidate.Step(new Message { Type = MessageType.Prepare, From = 1, To = 2, Ballot = higher, CommitIndex = 6 });
+        var ready = Cycle(candidate);
+        Assert.Equal(higher, ready.Persist.PromisedBallot);
+        Assert.Equal(MessageType.Promise, Assert.Single(ready.Messages).Type);
     }
 
     [Fact]

@@ -24,6 +24,19 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public void Second_process_on_the_same_ports_refuses_to_start_and_leaves_the_first_serving()
+    {
+        using var first = new ServerProcess(replicas: 3);
+        first.WaitUntilReady();
+        using var second = new ServerProcess(first.Directory, first.Ports, first.ConfigPath, "");
+        second.KeepDirectory();
+        Assert.Equal(1, second.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("cannot listen", second.Output);
+        using RawClient client = first.Connect(0);
+        Assert.Equal("+OK\r\n", client.Call("SET", "still", "here"));
+    }
+
+    [Fact]
     public void Acknowledged_writes_survive_kill_9_of_all_replicas()
     {
         using var first = new ServerProcess(replicas: 3);

@@ -159,6 +159,21 @@ internal sealed class CrashRun
         }
 
         (DurableState State, RecoveryReport Report) recovered;
+        if (_random.Next(4) == 0)
+        {
+            // A crash during recovery too: its truncations and deletions must be redone or be harmless.
+            _device.CrashAfterOperations = _random.Next(0, 3);
+            try
+            {
+                WriteAheadLog.Recover(WalDirectory, _device);
+            }
+            catch (SimulatedCrashException)
+            {
+                _trace.Add("crash in recovery");
+                _observe?.Invoke("crash in recovery");
+            }
+            _device.Crash();
+        }
         try
         {
             recovered = WriteAheadLog.Recover(WalDirectory, _device);

@@ -55,6 +55,40 @@ public class GroupCommitLogTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_compaction_queued_between_appends_runs_in_queue_order()
+    {
+        using var directory = new TempDirectory();
+        var log = WriteAheadLog.Open(directory.Path, new WriteAheadLogOptions { SegmentSizeBytes = 1024 });
+        var expected = new DurableState();
+        await using (var group = new GroupCommitLog(log, FsyncPolicy.EverySec, time: new FakeTimeProvider()))
+        {
+            for (var slot = 1; slot <= 40; slot++)
+            {
+                _ = group.AppendAsync(EntryAt(slot));
+                expected.Apply(EntryAt(slot));
+            }
+            expected.CompactThrough(30);
+            var compacted = group.CompactAsync(expected.Clone());
+            for (var slot = 41; slot <= 50; slot++)
+            {
+                _ = group.AppendAsync(EntryAt(slot));
+                expected.Apply(EntryAt(slot));
+            }
+
+            var position = await compacted.AsTask().WaitAsync(Patience);
+            Assert.True(group.DurablePosition >= position);
+        }
+        log.Dispose();
+
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+        Assert.True(report.IsClean, report.ToString());
+        Assert.Equal(30, state.SnapshotSlot);
+        Assert.Equal(Enumerable.Range(31, 20).Select(i => (long)i), state.Entries.Keys);
+        Assert.Null(DurabilityModel.Diff(expected, state));
+    }
+
+    [Fact]
     public async Task Everysec_acknowledges_before_fsync_and_syncs_once_a_second_has_passed()
     {
         using var directory = new TempDirectory();

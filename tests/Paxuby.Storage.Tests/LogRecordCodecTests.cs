@@ -34,6 +34,19 @@ public class LogRecordCodecTests
     }
 
     [Fact]
+    public void Snapshot_base_round_trips_and_its_layout_is_pinned()
+    {
+        var bytes = new byte[LogRecordCodec.SnapshotBaseBytes];
+        LogRecordCodec.WriteSnapshotBase(bytes, 0x0102030405060708, 3);
+
+        Assert.Equal((0x0102030405060708L, 3L), LogRecordCodec.ReadSnapshotBase(bytes));
+        Assert.Equal([8, 7, 6, 5, 4, 3, 2, 1, 3, 0, 0, 0, 0, 0, 0, 0], bytes);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), -1);
+        Assert.Throws<CorruptRecordException>(() => LogRecordCodec.ReadSnapshotBase(bytes));
+        Assert.Throws<CorruptRecordException>(() => LogRecordCodec.ReadSnapshotBase(bytes.AsSpan(0, 15)));
+    }
+
+    [Fact]
     public void Promise_and_commit_round_trip_exactly()
     {
         var bytes = new byte[LogRecordCodec.PromiseBytes];

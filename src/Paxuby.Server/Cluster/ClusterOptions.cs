@@ -1,3 +1,4 @@
+using Paxuby.Consensus;
 using Paxuby.Storage;
 
 namespace Paxuby.Server.Cluster;
@@ -27,4 +28,21 @@ public sealed class ClusterOptions
 
     /// <summary>When the write-ahead log reaches the disk (Redis's appendfsync names).</summary>
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
+
+    /// <summary>
+    /// The core's timing in ticks of <see cref="TickInterval"/>: heartbeats every 50 ms, leases of
+    /// 400 ms, elections after 0.5–1 s of silence. Loose enough that a replica whose disk or CPU
+    /// stalls for a few hundred milliseconds on a shared machine is not voted out; tight enough that
+    /// a dead leader is replaced within about a second.
+    /// </summary>
+    internal ReplicaOptions ReplicaOptionsFor(int id, IReadOnlyList<int> ids) => new()
+    {
+        ReplicaId = id,
+        ReplicaIds = ids,
+        HeartbeatIntervalTicks = 5,
+        LeaseTicks = 40,
+        LeaseDriftTicks = 5,
+        ElectionTimeoutTicks = 50,
+        ResendTicks = 10,
+    };
 }

@@ -27,7 +27,7 @@ public sealed class NetworkReplica : IAsyncDisposable
     {
         int[] ids = Enumerable.Range(0, config.Addrs.Count).ToArray();
         ILogger logger = loggers.CreateLogger("paxos");
-        var host = new ReplicaHost(new ReplicaOptions { ReplicaId = id, ReplicaIds = ids }, options.Seed * 31 + id,
+        var host = new ReplicaHost(options.ReplicaOptionsFor(id, ids), options.Seed * 31 + id,
             Path.Combine(config.DataDir, $"node-{id}", "wal"), options.Fsync);
         var node = new ReplicaNode(host, options, time, logger);
         var channel = new NetworkPeerChannel(id, logger);

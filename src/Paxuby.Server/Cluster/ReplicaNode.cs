@@ -22,7 +22,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ReplicaHost _host;
-    private readonly Channel<object> _work;
+    private readonly Channel<WorkItem> _work;
     private readonly Dictionary<(long ClientId, long Sequence), PendingWrite> _writes = new();
     private readonly Dictionary<long, PendingRead> _reads = new();
     private readonly List<PendingRead> _readsAwaitingApply = [];
@@ -43,8 +43,12 @@ internal sealed class ReplicaNode : IAsyncDisposable
     private long _tick;
     private long _nextReadId;
     private long _elections;
+    private bool _wasLeader;
 
     private readonly record struct ForwardOrigin(int Peer, long OriginId, long DeadlineTick);
+
+    /// <summary>Work for the loop, stamped with the tick it arrived in.</summary>
+    private readonly record struct WorkItem(object Item, long ArrivalTick);
 
     private sealed record TickSignal;
     private sealed record SweepSignal;
@@ -58,7 +62,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
         _time = time;
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
-        _work = Channel.CreateBounded<object>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
+        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
         if (host.Recovery is { } recovery) _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, recovery);
     }
 
@@ -69,15 +73,20 @@ internal sealed class ReplicaNode : IAsyncDisposable
     {
         _peers = peers;
         _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
-        _tickTimer = _time.CreateTimer(_ => _work.Writer.TryWrite(Tick), null, _options.TickInterval, _options.TickInterval);
-        _sweepTimer = _time.CreateTimer(_ => _work.Writer.TryWrite(Sweep), null, _options.ExpireSweepInterval, _options.ExpireSweepInterval);
+        _tickTimer = _time.CreateTimer(_ => Post(Tick), null, _options.TickInterval, _options.TickInterval);
+        _sweepTimer = _time.CreateTimer(_ => Post(Sweep), null, _options.ExpireSweepInterval, _options.ExpireSweepInterval);
     }
 
     /// <summary>Hands the loop something a peer sent; dropped when the loop is saturated, as a network would.</summary>
-    public void Deliver(Message message) => _work.Writer.TryWrite(message);
+    public void Deliver(Message message) => Post(message);
 
     /// <inheritdoc cref="Deliver(Message)"/>
-    public void Deliver(PeerFrame frame) => _work.Writer.TryWrite(frame);
+    public void Deliver(PeerFrame frame) => Post(frame);
+
+    private void Post(object item) => _work.Writer.TryWrite(new WorkItem(item, TickNow()));
+
+    /// <summary>The tick real time is in, from the monotonic clock.</summary>
+    private long TickNow() => (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
 
     /// <summary>True while this replica leads (a view for tests and INFO).</summary>
     public bool IsLeader
@@ -95,7 +104,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
         {
             Done = done,
         };
-        await _work.Writer.WriteAsync(request, cancel);
+        await _work.Writer.WriteAsync(new WorkItem(request, TickNow()), cancel);
         return await done.Task.WaitAsync(cancel);
     }
 
@@ -103,7 +112,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), Id, command, DeadlineTick()) { Done = done };
-        await _work.Writer.WriteAsync(request, cancel);
+        await _work.Writer.WriteAsync(new WorkItem(request, TickNow()), cancel);
         return await done.Task.WaitAsync(cancel);
     }
 
@@ -157,17 +166,22 @@ internal sealed class ReplicaNode : IAsyncDisposable
 
     private async Task RunLoopAsync()
     {
-        ChannelReader<object> work = _work.Reader;
+        ChannelReader<WorkItem> work = _work.Reader;
         try
         {
             while (await work.WaitToReadAsync(_stopping.Token))
             {
                 lock (_gate)
                 {
-                    // Time first: after a pause (GC, SIGSTOP) the core must see every tick that
-                    // passed before it steps a message or answers a read, or its leases would stretch.
-                    CatchUpTicks();
-                    while (work.TryRead(out object? item)) Handle(item);
+                    // Time as it passed: each item comes after every tick before it arrived, so a
+                    // read after a pause (GC, SIGSTOP) sees the leases as they are, and a heartbeat
+                    // that waited while this loop was busy on the disk still counts from when it came.
+                    while (work.TryRead(out WorkItem item))
+                    {
+                        CatchUpTicks(item.ArrivalTick);
+                        Handle(item.Item);
+                    }
+                    CatchUpTicks(TickNow());
                     Pump();
                 }
             }
@@ -183,9 +197,8 @@ internal sealed class ReplicaNode : IAsyncDisposable
         }
     }
 
-    private void CatchUpTicks()
+    private void CatchUpTicks(long due)
     {
-        long due = (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
         if (due <= _tick) return;
         while (_tick < due)
         {
@@ -225,7 +238,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
                 ProposeSweep();
                 break;
             case TickSignal:
-                break; // CatchUpTicks already ran for this wake-up
+                break; // the ticks up to its arrival were just counted
         }
     }
 
@@ -391,12 +404,14 @@ internal sealed class ReplicaNode : IAsyncDisposable
             _host.Applier.Apply(decided, _applied);
             foreach (AppliedCommand applied in _applied)
             {
-                if (applied.Reply is null) continue;
+                // A stale command was overtaken by a later one of its client (a leader change lost
+                // it, a retry brought it back after): it is not applied, and says so at once.
+                byte[] reply = applied.Reply ?? OvertakenWrite;
                 var key = (applied.Command.ClientId, applied.Command.Sequence);
-                if (_writes.TryGetValue(key, out PendingWrite? write)) Complete(write, applied.Reply);
+                if (_writes.TryGetValue(key, out PendingWrite? write)) Complete(write, reply);
                 if (_forwardedWrites.Remove(key, out ForwardOrigin origin))
                 {
-                    _peers.Send(new ForwardedReply(Id, origin.Peer, ForwardedReplyKind.Write, key.ClientId, key.Sequence, applied.Reply));
+                    _peers.Send(new ForwardedReply(Id, origin.Peer, ForwardedReplyKind.Write, key.ClientId, key.Sequence, reply));
                 }
             }
         }
@@ -443,6 +458,11 @@ internal sealed class ReplicaNode : IAsyncDisposable
             _elections++;
             _logger.LogInformation("replica {Node} leads with ballot {Ballot}", Id, change.Ballot);
         }
+        else if (_wasLeader)
+        {
+            _logger.LogWarning("replica {Node} no longer leads: {Role} at ballot {Ballot}, leader {Leader}", Id, change.Role, change.Ballot, change.LeaderId);
+        }
+        _wasLeader = change.Role == Role.Leader;
         // A new leader is known: what waited for one, or went to the old one, goes there now
         // instead of after the retry interval (same client and sequence: applied once).
         if (change.LeaderId < 0) return;
@@ -498,6 +518,9 @@ internal sealed class ReplicaNode : IAsyncDisposable
         _forwardedReads.Remove(read.Id);
         read.Done?.TrySetResult(Error($"TRYAGAIN no leader with a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms"));
     }
+
+    private static readonly byte[] OvertakenWrite =
+        Error("TRYAGAIN the write was not applied: a later write of this connection reached the log first, across a leader change");
 
     private static byte[] Error(string message) => Encoding.UTF8.GetBytes("-" + message + "\r\n");
 

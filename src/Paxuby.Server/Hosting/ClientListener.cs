@@ -29,7 +29,6 @@ public sealed class ClientListener : IAsyncDisposable
     {
         _node = node;
         _socket = new Socket(node.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
     }
 
     /// <summary>The bound address (the actual port when the configured one was 0).</summary>

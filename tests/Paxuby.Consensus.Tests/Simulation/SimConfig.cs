@@ -88,6 +88,12 @@ internal sealed record SimConfig
     /// </summary>
     public int RecrashAfterRejoinTicks { get; init; }
 
+    /// <summary>
+    /// Rare-path focus: chance that a replica installing a snapshot crashes after the snapshot is
+    /// durable but before its log records the compaction (recovery must reconcile the two).
+    /// </summary>
+    public double CrashMidInstallRate { get; init; }
+
     internal TestFaults Faults { get; init; } = TestFaults.None;
 
     public Func<int, ReplicaOptions>? OptionsOverride { get; init; }
@@ -134,6 +140,7 @@ internal sealed record SimConfig
             OutageTicks = 250 + rng.Next(400),
             OutageIsolates = rng.Next(2) == 0,
             RecrashAfterRejoinTicks = rng.Next(2) == 0 ? 1 + rng.Next(15) : 0,
+            CrashMidInstallRate = rng.Next(2) == 0 ? 0.25 : 0,
         };
     }
 
@@ -152,5 +159,6 @@ internal sealed record SimConfig
         + $"delay=[{MinDelayUnits},{MaxDelayUnits}]u disk<={MaxDiskLatencyUnits}u faultEvery~{MeanTicksBetweenFaults}t "
         + $"crashAfterPromise={CrashAfterPromiseRate} window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal} "
         + $"snapshotEvery={SnapshotEverySlots} retain={SnapshotRetainSlots} "
-        + (OutageReplica < 0 ? "outage=none" : $"outage=r{OutageReplica}@{OutageStartTick}+{OutageTicks}t{(OutageIsolates ? " isolated" : " crashed")} recrash={RecrashAfterRejoinTicks}");
+        + (OutageReplica < 0 ? "outage=none" : $"outage=r{OutageReplica}@{OutageStartTick}+{OutageTicks}t{(OutageIsolates ? " isolated" : " crashed")} recrash={RecrashAfterRejoinTicks}")
+        + $" crashMidInstall={CrashMidInstallRate}";
 }

@@ -115,7 +115,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             + $"leaderChanges={results.Sum(r => r.LeaderChanges)} linearizabilityGaveUp={results.Sum(r => r.LinearizabilityGaveUp)} "
             + $"compacting={results.Count(r => r.Config.SnapshotEverySlots > 0)} outages={results.Count(r => r.Config.OutageReplica >= 0)} "
             + $"snapshots(taken={results.Sum(r => r.SnapshotsTaken)} sent={results.Sum(r => r.SnapshotsSent)} installed={results.Sum(r => r.SnapshotsInstalled)} "
-            + $"restoredOnRestart={results.Sum(r => r.SnapshotsRestoredOnRestart)}) "
+            + $"restoredOnRestart={results.Sum(r => r.SnapshotsRestoredOnRestart)} crashesMidInstall={results.Sum(r => r.CrashesMidInstall)}) "
             + $"violations={results.Count(r => !r.Ok)}");
     }
 }

@@ -26,6 +26,7 @@ internal sealed class SimResult
     public int SnapshotsSent { get; set; }
     public int SnapshotsInstalled { get; set; }
     public int SnapshotsRestoredOnRestart { get; set; }
+    public int CrashesMidInstall { get; set; }
 
     /// <summary>At the end of the long outage: how far the others' floors had moved past the outage replica's commit index.</summary>
     public long OutageFloorLeadSlots { get; set; } = long.MinValue;
@@ -204,7 +205,7 @@ internal sealed class Simulator
             sim.RunUntil(stopClientsAt + (long)(config.LivenessBoundTicks + config.ClientGiveUpTicks) * SimConfig.UnitsPerTick);
             sim.CheckEnd();
         }
-        catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
         {
             var frames = string.Join(" <- ", (e.StackTrace ?? "").Split('\n').Select(f => f.Trim()).Where(f => f.Contains("Paxuby")).Take(3));
             sim.Result.Violations.Add($"exception at t={sim.Now}: {e.GetType().Name}: {e.Message} at {frames}");
@@ -278,7 +279,13 @@ internal sealed class Simulator
         node.Applier = new ExactlyOnceApplier(node.Kv);
         if (node.SnapshotBytes is { } snapshot)
         {
-            // Recovery: the state machine from its durable snapshot, the log from the disk above the floor.
+            // Recovery: the state machine from its durable snapshot, the log from the disk above the
+            // floor. A snapshot newer than the log's commit index (a crash between writing an installed
+            // snapshot and recording its compaction) proves its slots decided: record that first.
+            if (node.SnapshotSlot > node.Disk.CommitIndex)
+            {
+                node.Disk.CompactThrough(node.SnapshotSlot);
+            }
             node.Applier.Restore(new MemoryStream(snapshot));
             Result.SnapshotsRestoredOnRestart++;
             if (node.Applier.AppliedSlot != node.SnapshotSlot)
@@ -321,6 +328,10 @@ internal sealed class Simulator
         {
             node.PendingInstall = null;
             InstallSnapshot(node, install.Bytes, install.Slot);
+            if (node.Replica != replica)
+            {
+                return; // it crashed while installing
+            }
         }
         if (!replica.HasReady)
         {
@@ -472,6 +483,22 @@ internal sealed class Simulator
         }
         node.SnapshotBytes = bytes;
         node.SnapshotSlot = slot;
+        if (faultsOn && faultRng.NextDouble() < config.CrashMidInstallRate)
+        {
+            // The snapshot file is durable, the log's compaction record is not.
+            Record($"r{node.Id} crashes while installing the snapshot of slot {slot}");
+            Result.CrashesMidInstall++;
+            Crash(node);
+            Schedule(Now + (long)(1 + faultRng.Next(10)) * SimConfig.UnitsPerTick, () =>
+            {
+                if (faultsOn && !node.Up)
+                {
+                    Record($"r{node.Id} restarts");
+                    StartReplica(node);
+                }
+            });
+            return;
+        }
         node.Disk.CompactThrough(slot);
         if (!replica.InstallSnapshot(slot))
         {
@@ -492,7 +519,8 @@ internal sealed class Simulator
         var incarnation = node.Incarnation;
         Schedule(Now + 1 + faultRng.Next(SimConfig.UnitsPerTick), () =>
         {
-            if (node.Incarnation != incarnation || !node.Up)
+            // Faults stop at the heal: a crash landing after it would never be restarted.
+            if (node.Incarnation != incarnation || !node.Up || !faultsOn)
             {
                 return;
             }
@@ -761,8 +789,13 @@ internal sealed class Simulator
         Record($"r{node.Id} resumes ({node.Deferred.Count} events held)");
         var held = node.Deferred;
         node.Deferred = new();
+        var incarnation = node.Incarnation;
         foreach (var action in held)
         {
+            if (!node.Up || node.Incarnation != incarnation)
+            {
+                break; // a held event crashed it (mid-install): the rest died with the process
+            }
             action();
         }
     }
