@@ -179,5 +179,7 @@ public sealed class ConnectionCommandTests : ServerTest
         Assert.Matches(@"^\*3\r\n\$6\r\nmaster\r\n:\d+\r\n\*0\r\n$", client.Call("ROLE"));
         Assert.Matches(@"^:\d{10}\r\n$", client.Call("LASTSAVE"));
         Assert.Equal(":0\r\n", client.Call("WAIT", "0", "0"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", client.Call("WAIT", "x", "0"));
+        Assert.Equal("-ERR timeout is negative\r\n", client.Call("WAIT", "1", "-1"));
     }
 }

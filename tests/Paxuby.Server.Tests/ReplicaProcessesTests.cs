@@ -22,6 +22,32 @@ public sealed class ReplicaProcessesTests(ITestOutputHelper output)
         Assert.Equal(":1\r\n", third.Call("INCR", "visits"));
         Assert.Equal(":2\r\n", second.Call("INCR", "visits"));
         Assert.Equal("$1\r\n2\r\n", first.Call("GET", "visits"));
+        // Acknowledged means a majority holds it: the other replica of that majority, at least.
+        Assert.Equal(":1\r\n", second.Call("WAIT", "2", "100"));
+    }
+
+    [Fact]
+    public void Every_replica_says_master_to_clients_and_names_the_leader_in_info()
+    {
+        using var cluster = new ReplicaProcesses();
+        int leader = cluster.WaitForLeader();
+        using (RawClient writer = cluster.Connect((leader + 1) % 3))
+        {
+            for (int i = 0; i < 20; i++) Assert.Equal("+OK\r\n", writer.Call("SET", "k" + i, "v"));
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            using RawClient client = cluster.Connect(i);
+            string consensus = client.Call("INFO", "consensus");
+            Assert.Contains($"paxos_replica:{i}\r\n", consensus);
+            Assert.Contains(i == leader ? "paxos_role:leader\r\n" : "paxos_role:follower\r\n", consensus);
+            Assert.Contains($"paxos_leader_addr:127.0.0.1:{cluster.Ports[leader]}\r\n", consensus);
+            Assert.Matches(@"paxos_fsyncs:[1-9]\d*\r\n", consensus);
+            string replication = client.Call("INFO", "replication");
+            Assert.Contains("role:master\r\n", replication);
+            Assert.Contains($"paxuby_leader_addr:127.0.0.1:{cluster.Ports[leader]}\r\n", replication);
+            Assert.StartsWith("*3\r\n$6\r\nmaster\r\n", client.Call("ROLE"));
+        }
     }
 
     [Fact]

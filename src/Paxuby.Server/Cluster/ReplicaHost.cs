@@ -54,15 +54,19 @@ internal sealed class ReplicaHost : IDisposable
 
     public ExactlyOnceApplier Applier { get; }
 
-    /// <summary>Cut off from every other replica (tests of partitions and failover).</summary>
-    public bool Isolated { get; set; }
+    /// <summary>Log records written, and the fsyncs that made them durable (group commit: many records per fsync).</summary>
+    public long RecordsAppended { get; private set; }
+
+    public long Fsyncs { get; private set; }
 
     /// <summary>Writes a Ready's records to the log; <see cref="SyncIfDue"/> makes them durable.</summary>
     public void Append(PersistRecords records)
     {
         if (records.IsEmpty) return;
         Durable.Apply(records);
-        _log?.Append(records);
+        if (_log is null) return;
+        _log.Append(records);
+        RecordsAppended += records.Entries.Count + (records.PromisedBallot is null ? 0 : 1) + (records.CommitIndex is null ? 0 : 1);
     }
 
     /// <summary>
@@ -76,6 +80,7 @@ internal sealed class ReplicaHost : IDisposable
         {
             _log.Sync();
             _lastSyncMs = nowMs;
+            Fsyncs++;
         }
     }
 

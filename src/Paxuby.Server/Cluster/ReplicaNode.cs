@@ -44,6 +44,8 @@ internal sealed class ReplicaNode : IAsyncDisposable
     private long _nextReadId;
     private long _elections;
     private bool _wasLeader;
+    private long _slotsApplied;
+    private long _commandsApplied;
 
     private readonly record struct ForwardOrigin(int Peer, long OriginId, long DeadlineTick);
 
@@ -135,7 +137,14 @@ internal sealed class ReplicaNode : IAsyncDisposable
             return new EngineStats(databases, GC.GetTotalMemory(false), _host.Applier.AppliedSlot, role)
             {
                 Consensus = new ConsensusStats(core.Role.ToString().ToLowerInvariant(), core.LeaderId, core.PromisedBallot.ToString(),
-                    core.CommitIndex, _host.Applier.AppliedSlot, core.PendingProposalCount, core.CanServeLocalReads, _elections),
+                    core.CommitIndex, _host.Applier.AppliedSlot, core.PendingProposalCount, core.CanServeLocalReads, _elections)
+                {
+                    ReplicaId = Id,
+                    Fsyncs = _host.Fsyncs,
+                    RecordsAppended = _host.RecordsAppended,
+                    SlotsApplied = _slotsApplied,
+                    CommandsApplied = _commandsApplied,
+                },
             };
         }
     }
@@ -402,6 +411,8 @@ internal sealed class ReplicaNode : IAsyncDisposable
         {
             _applied.Clear();
             _host.Applier.Apply(decided, _applied);
+            _slotsApplied++;
+            _commandsApplied += decided.Batch.Commands.Count;
             foreach (AppliedCommand applied in _applied)
             {
                 // A stale command was overtaken by a later one of its client (a leader change lost

@@ -47,4 +47,15 @@ public sealed record ConsensusStats(
     long AppliedSlot,
     int PendingProposals,
     bool LeaseHeld,
-    long ElectionsSeen);
+    long ElectionsSeen)
+{
+    public int ReplicaId { get; init; }
+
+    public long Fsyncs { get; init; }
+
+    public long RecordsAppended { get; init; }
+
+    public long SlotsApplied { get; init; }
+
+    public long CommandsApplied { get; init; }
+}

@@ -112,7 +112,7 @@ public sealed partial class ClientSession
             case "time": Time(); break;
             case "role": Role(); break;
             case "lastsave": Reply.WriteInteger(_node.StartedAt.ToUnixTimeSeconds()); break;
-            case "wait": Reply.WriteInteger(0); break;
+            case "wait": Wait(command); break;
             case "save": Reply.WriteOk(); break;
             case "bgsave": Reply.WriteSimpleString("Background saving started"u8); break;
             case "subscribe": Subscribe(command, pattern: false); break;
@@ -139,4 +139,24 @@ public sealed partial class ClientSession
     private static string Truncate(string text) => text.Length <= 128 ? text : text[..128];
 
     private static string Upper(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name).ToUpperInvariant();
+
+    /// <summary>
+    /// WAIT: the caller's writes were each acknowledged only once a majority of replicas had
+    /// accepted them, so at least half the others (rounded down) hold them already: that many is
+    /// the answer, at once, whatever the number asked for.
+    /// </summary>
+    private void Wait(RespCommand command)
+    {
+        if (!RedisInteger.TryParse(command[1], out _) || !RedisInteger.TryParse(command[2], out long timeout))
+        {
+            Reply.WriteError(CacheErrors.NotInteger);
+            return;
+        }
+        if (timeout < 0)
+        {
+            Reply.WriteError("ERR timeout is negative"u8);
+            return;
+        }
+        Reply.WriteInteger(_node.Engine.GetStats().Consensus is null ? 0 : _node.Config.Addrs.Count / 2);
+    }
 }

@@ -127,6 +127,13 @@ public static class InfoReport
                 Field(text, "master_replid", RunId);
                 Field(text, "master_repl_offset", stats.AppliedCommands);
                 Field(text, "paxuby_applied_commands", stats.AppliedCommands);
+                // Every replica takes writes, so each says master to Redis clients (a client given
+                // one follower's address would refuse to write to a "slave"); who leads the log is here.
+                if (stats.Consensus is { } replication)
+                {
+                    Field(text, "paxuby_paxos_role", replication.Role);
+                    Field(text, "paxuby_leader_addr", replication.LeaderId >= 0 && replication.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[replication.LeaderId] : "");
+                }
                 break;
             case "consensus":
                 text.Append("# Consensus\r\n");
@@ -136,14 +143,23 @@ public static class InfoReport
                     break;
                 }
                 Field(text, "paxos_enabled", 1);
+                Field(text, "paxos_replica", consensus.ReplicaId);
+                Field(text, "paxos_replicas", node.Config.Addrs.Count);
                 Field(text, "paxos_role", consensus.Role);
                 Field(text, "paxos_leader", consensus.LeaderId);
+                Field(text, "paxos_leader_addr", consensus.LeaderId >= 0 && consensus.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[consensus.LeaderId] : "");
                 Field(text, "paxos_ballot", consensus.Ballot);
                 Field(text, "paxos_commit_slot", consensus.CommitSlot);
                 Field(text, "paxos_applied_slot", consensus.AppliedSlot);
                 Field(text, "paxos_pending_proposals", consensus.PendingProposals);
                 Field(text, "paxos_lease_held", consensus.LeaseHeld ? 1 : 0);
                 Field(text, "paxos_elections_seen", consensus.ElectionsSeen);
+                Field(text, "paxos_slots_applied", consensus.SlotsApplied);
+                Field(text, "paxos_commands_applied", consensus.CommandsApplied);
+                Field(text, "paxos_commands_per_slot", Ratio(consensus.CommandsApplied, consensus.SlotsApplied));
+                Field(text, "paxos_log_records", consensus.RecordsAppended);
+                Field(text, "paxos_fsyncs", consensus.Fsyncs);
+                Field(text, "paxos_records_per_fsync", Ratio(consensus.RecordsAppended, consensus.Fsyncs));
                 break;
             case "cpu":
                 text.Append("# CPU\r\n");
@@ -177,4 +193,7 @@ public static class InfoReport
         >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.00", CultureInfo.InvariantCulture) + "K",
         _ => bytes + "B",
     };
+
+    private static string Ratio(long total, long count) =>
+        (count == 0 ? 0.0 : (double)total / count).ToString("0.00", CultureInfo.InvariantCulture);
 }
