@@ -15,6 +15,7 @@ internal sealed class ReplicaHost : IDisposable
     private readonly WriteAheadLog? _log;
     private readonly FsyncPolicy _fsync;
     private long _lastSyncMs;
+    private bool _promisesUnsynced;
 
     public ReplicaHost(ReplicaOptions options, int seed, string? logDirectory, FsyncPolicy fsync)
     {
@@ -66,22 +67,32 @@ internal sealed class ReplicaHost : IDisposable
         Durable.Apply(records);
         if (_log is null) return;
         _log.Append(records);
+        // Promises and accepted values must be on disk before the messages that reveal them; a
+        // commit index need not (a replica that loses it learns it again from the leader), so a
+        // Ready that only moves the commit index costs no fsync of its own: it rides the next one.
+        _promisesUnsynced |= records.Entries.Count > 0 || records.PromisedBallot is not null;
         RecordsAppended += records.Entries.Count + (records.PromisedBallot is null ? 0 : 1) + (records.CommitIndex is null ? 0 : 1);
     }
 
     /// <summary>
-    /// Makes what was appended durable when the fsync policy asks for it now: always when anything
-    /// is pending under <c>always</c>, once a second under <c>everysec</c>, never under <c>no</c>.
+    /// Makes what was appended durable when the fsync policy asks for it now: under <c>always</c>
+    /// whenever a promise or an accepted value is pending (a commit index alone waits up to a
+    /// second for company), once a second under <c>everysec</c>, never under <c>no</c>.
     /// </summary>
     public void SyncIfDue(long nowMs)
     {
         if (_log is null || !_log.HasUnsyncedRecords) return;
-        if (_fsync == FsyncPolicy.Always || (_fsync == FsyncPolicy.EverySec && nowMs - _lastSyncMs >= 1000))
+        bool due = _fsync switch
         {
-            _log.Sync();
-            _lastSyncMs = nowMs;
-            Fsyncs++;
-        }
+            FsyncPolicy.Always => _promisesUnsynced || nowMs - _lastSyncMs >= 1000,
+            FsyncPolicy.EverySec => nowMs - _lastSyncMs >= 1000,
+            _ => false,
+        };
+        if (!due) return;
+        _log.Sync();
+        _lastSyncMs = nowMs;
+        _promisesUnsynced = false;
+        Fsyncs++;
     }
 
     public void Dispose() => _log?.Dispose();
