@@ -72,7 +72,8 @@ public sealed class Ready
     /// <summary>
     /// Peers (replica ids, each at most once) that need slots this leader has compacted away: send
     /// each the newest durable snapshot of the state machine, out of band (in chunks, not as a
-    /// <see cref="Message"/>), together with the slot it covers. Nothing in <see cref="Persist"/>
+    /// <see cref="Message"/>), together with the slot it covers (at least <see cref="Replica.SnapshotSlot"/>,
+    /// since <see cref="Replica.Compact"/> follows a durable snapshot). Nothing in <see cref="Persist"/>
     /// needs to be durable first (a snapshot holds only decided slots). The receiving driver, between
     /// Advance and GetReady, checks that the slot is above its <see cref="Replica.AppliedIndex"/>,
     /// restores its state machine, makes the snapshot durable (<see cref="DurableState.CompactThrough"/>)

@@ -137,4 +137,31 @@ public sealed class LocalClusterTests : IAsyncLifetime
         Assert.StartsWith("-TRYAGAIN", reply);
         Assert.Contains("may or may not have been applied", reply);
     }
+
+    [Fact]
+    public async Task Replica_cut_off_while_the_others_compact_their_logs_catches_up_through_a_snapshot()
+    {
+        await using var cluster = new LocalCluster(3, new ClusterOptions { Seed = 11, SnapshotLogBytes = 2048, SnapshotRetainSlots = 8 }, TimeProvider.System, NullLogger.Instance);
+        ICommandEngine first = cluster.EngineFor(0);
+        long sequence = 0;
+        async Task<string> Set(ICommandEngine engine, string key, string value) => Encoding.UTF8.GetString(
+            await engine.SubmitWriteAsync(_clientId, ++sequence, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("SET", key, value)), CancellationToken.None));
+
+        Assert.Equal("+OK\r\n", await Set(first, "warm", "up"));
+        int leader = cluster.LeaderId;
+        int cut = (leader + 1) % 3;
+        cluster.SetIsolated(cut, true);
+        for (int i = 0; i < 300; i++) Assert.Equal("+OK\r\n", await Set(cluster.EngineFor(leader), "key" + i, new string('v', 100)));
+        ConsensusStats leaderStats = cluster.EngineFor(leader).GetStats().Consensus!;
+        Assert.True(leaderStats.SnapshotsTaken > 0, "the leader took no snapshot");
+        Assert.True(leaderStats.LogSlots < 100, $"the leader still holds {leaderStats.LogSlots} log slots in memory");
+
+        cluster.SetIsolated(cut, false);
+        byte[][] states = await cluster.SnapshotsWhenCaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(states[0], states[cut]);
+        Assert.True(cluster.EngineFor(cut).GetStats().Consensus!.SnapshotsInstalled >= 1, "the replica caught up without a snapshot");
+        var reply = new ArrayBufferWriter<byte>();
+        await cluster.EngineFor(cut).ReadAsync(CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("STRLEN", "key299")), reply, CancellationToken.None);
+        Assert.Equal(":100\r\n", Encoding.UTF8.GetString(reply.WrittenSpan));
+    }
 }

@@ -146,5 +146,35 @@ public sealed class ReplicaProcessesTests(ITestOutputHelper output)
         Assert.Equal(":101\r\n", after.Call("INCR", "durable:counter"));
     }
 
+    [Fact]
+    public void Replica_down_while_the_others_compact_rejoins_through_a_snapshot_and_all_restart_from_snapshots()
+    {
+        using var cluster = new ReplicaProcesses(extraConfig: "snapshot_log_bytes: 4096\n");
+        int leader = cluster.WaitForLeader();
+        int down = (leader + 1) % 3;
+        cluster.Crash(down);
+        using (RawClient client = cluster.Connect(leader))
+        {
+            // One at a time, so one slot each: past the 1,024 slots a log keeps below its snapshot.
+            for (int i = 0; i < 1200; i++) Assert.Equal("+OK\r\n", client.Call("SET", "snap:" + i, "value" + i));
+            Assert.Matches(@"paxos_snapshots_taken:[1-9]\d*\r\n", client.Call("INFO", "consensus"));
+        }
+
+        cluster.Start(down);
+        using (RawClient rejoined = cluster.Connect(down))
+        {
+            Assert.Equal(Bulk("value1199"), rejoined.Call("GET", "snap:1199"));
+            Assert.Matches(@"paxos_snapshots_installed:[1-9]\d*\r\n", rejoined.Call("INFO", "consensus"));
+        }
+
+        for (int i = 0; i < 3; i++) cluster.Crash(i);
+        for (int i = 0; i < 3; i++) cluster.Start(i, waitUntilReady: false);
+        for (int i = 0; i < 3; i++) cluster[i].WaitUntilReady();
+        for (int i = 0; i < 3; i++) Assert.Contains("restored its snapshot of slot", cluster[i].Output);
+        using RawClient after = cluster.Connect(down);
+        Assert.Equal(Bulk("value0"), after.Call("GET", "snap:0"));
+        Assert.Equal(Bulk("value1199"), after.Call("GET", "snap:1199"));
+    }
+
     private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
 }

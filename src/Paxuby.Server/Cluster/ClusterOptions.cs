@@ -26,6 +26,12 @@ public sealed class ClusterOptions
     /// <summary>Where replica N keeps its write-ahead log (<c>{DataDirectory}/node-N/wal</c>); null keeps it in memory.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>A replica snapshots its cache and compacts its log once this many log bytes were written since the last time.</summary>
+    public long SnapshotLogBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Decided slots kept in the log below a snapshot, so a replica a little behind catches up from the log, not a snapshot.</summary>
+    public int SnapshotRetainSlots { get; init; } = 1024;
+
     /// <summary>When the write-ahead log reaches the disk (Redis's appendfsync names).</summary>
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
 

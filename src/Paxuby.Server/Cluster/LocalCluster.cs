@@ -18,7 +18,7 @@ public sealed class LocalCluster : IAsyncDisposable
         int[] ids = Enumerable.Range(0, replicaCount).ToArray();
         _nodes = ids.Select(id => new ReplicaNode(
             new ReplicaHost(options.ReplicaOptionsFor(id, ids), options.Seed * 31 + id,
-                options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, $"node-{id}", "wal"), options.Fsync),
+                options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, $"node-{id}"), options.Fsync, options.SnapshotLogBytes),
             options, time, logger)).ToArray();
         _hub = new InMemoryPeerHub(_nodes);
         foreach (ReplicaNode node in _nodes) node.Start(_hub);

@@ -32,16 +32,27 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
     {
         if (_network is null) return;
         _scratch.ResetWrittenCount();
-        if (frame is ForwardedReply reply)
+        byte frameType;
+        switch (frame)
         {
-            PeerFrameCodec.WriteReply(_scratch, reply);
-            _network.TrySend(frame.To, FrameTypes.ForwardReply, _scratch.WrittenSpan);
+            case ForwardedReply reply:
+                PeerFrameCodec.WriteReply(_scratch, reply);
+                frameType = FrameTypes.ForwardReply;
+                break;
+            case SnapshotChunk chunk:
+                PeerFrameCodec.WriteChunk(_scratch, chunk);
+                frameType = FrameTypes.SnapshotChunk;
+                break;
+            case SnapshotAck ack:
+                PeerFrameCodec.WriteAck(_scratch, ack);
+                frameType = FrameTypes.SnapshotAck;
+                break;
+            default:
+                PeerFrameCodec.WriteRequest(_scratch, frame);
+                frameType = FrameTypes.ForwardRequest;
+                break;
         }
-        else
-        {
-            PeerFrameCodec.WriteRequest(_scratch, frame);
-            _network.TrySend(frame.To, FrameTypes.ForwardRequest, _scratch.WrittenSpan);
-        }
+        _network.TrySend(frame.To, frameType, _scratch.WrittenSpan);
     }
 
     public void OnFrame(int peer, byte frameType, ReadOnlySpan<byte> payload)
@@ -66,6 +77,12 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
                     break;
                 case FrameTypes.ForwardReply:
                     node.Deliver(PeerFrameCodec.ReadReply(peer, selfId, payload));
+                    break;
+                case FrameTypes.SnapshotChunk:
+                    node.Deliver(PeerFrameCodec.ReadChunk(peer, selfId, payload));
+                    break;
+                case FrameTypes.SnapshotAck:
+                    node.Deliver(PeerFrameCodec.ReadAck(peer, selfId, payload));
                     break;
                 default:
                     Malformed(peer, $"unknown frame type {frameType}");

@@ -28,7 +28,7 @@ public sealed class NetworkReplica : IAsyncDisposable
         int[] ids = Enumerable.Range(0, config.Addrs.Count).ToArray();
         ILogger logger = loggers.CreateLogger("paxos");
         var host = new ReplicaHost(options.ReplicaOptionsFor(id, ids), options.Seed * 31 + id,
-            Path.Combine(config.DataDir, $"node-{id}", "wal"), options.Fsync);
+            Path.Combine(config.DataDir, $"node-{id}"), options.Fsync, options.SnapshotLogBytes);
         var node = new ReplicaNode(host, options, time, logger);
         var channel = new NetworkPeerChannel(id, logger);
         IReadOnlyList<IPEndPoint> peerEndpoints = config.PeerEndpoints;

@@ -97,6 +97,45 @@ internal static class PeerFrameCodec
             BinaryPrimitives.ReadInt64LittleEndian(payload[9..]), payload[21..].ToArray());
     }
 
+    /// <summary>Writes a snapshot chunk (frame type SnapshotChunk): slot, total length, offset, bytes.</summary>
+    public static void WriteChunk(IBufferWriter<byte> output, SnapshotChunk chunk)
+    {
+        Span<byte> span = output.GetSpan(24 + chunk.Data.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(span, chunk.Slot);
+        BinaryPrimitives.WriteInt64LittleEndian(span[8..], chunk.TotalLength);
+        BinaryPrimitives.WriteInt64LittleEndian(span[16..], chunk.Offset);
+        chunk.Data.CopyTo(span[24..]);
+        output.Advance(24 + chunk.Data.Length);
+    }
+
+    public static SnapshotChunk ReadChunk(int from, int to, ReadOnlySpan<byte> payload)
+    {
+        Require(payload.Length >= 24, "snapshot chunk shorter than its header");
+        long slot = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        long total = BinaryPrimitives.ReadInt64LittleEndian(payload[8..]);
+        long offset = BinaryPrimitives.ReadInt64LittleEndian(payload[16..]);
+        Require(slot > 0 && offset >= 0 && total >= offset + payload.Length - 24, "snapshot chunk outside its file");
+        return new SnapshotChunk(from, to, slot, total, offset, payload[24..].ToArray());
+    }
+
+    /// <summary>Writes a snapshot acknowledgement (frame type SnapshotAck).</summary>
+    public static void WriteAck(IBufferWriter<byte> output, SnapshotAck ack)
+    {
+        Span<byte> span = output.GetSpan(17);
+        BinaryPrimitives.WriteInt64LittleEndian(span, ack.Slot);
+        BinaryPrimitives.WriteInt64LittleEndian(span[8..], ack.Received);
+        span[16] = ack.Rejected ? (byte)1 : (byte)0;
+        output.Advance(17);
+    }
+
+    public static SnapshotAck ReadAck(int from, int to, ReadOnlySpan<byte> payload)
+    {
+        Require(payload.Length == 17 && payload[16] <= 1, "snapshot acknowledgement of the wrong shape");
+        long received = BinaryPrimitives.ReadInt64LittleEndian(payload[8..]);
+        Require(received >= 0, "negative snapshot acknowledgement");
+        return new SnapshotAck(from, to, BinaryPrimitives.ReadInt64LittleEndian(payload), received, payload[16] == 1);
+    }
+
     private static void Require(bool condition, string what)
     {
         if (!condition) throw new InvalidDataException(what);

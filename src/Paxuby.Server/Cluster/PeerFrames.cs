@@ -14,6 +14,12 @@ internal sealed record ForwardedRead(int From, int To, long ReadId, byte[] Comma
 /// <summary>The leader's reply to a forwarded write (keyed by client and sequence) or read (keyed by read id).</summary>
 internal sealed record ForwardedReply(int From, int To, ForwardedReplyKind Kind, long ClientOrReadId, long Sequence, byte[] Reply) : PeerFrame(From, To);
 
+/// <summary>Bytes of a snapshot file for a replica too far behind for the log: <c>Offset</c> into a file of <c>TotalLength</c>.</summary>
+internal sealed record SnapshotChunk(int From, int To, long Slot, long TotalLength, long Offset, byte[] Data) : PeerFrame(From, To);
+
+/// <summary>The receiver holds the first <c>Received</c> bytes of the snapshot of <c>Slot</c>; <c>Rejected</c>: the last chunk was not where it expected.</summary>
+internal sealed record SnapshotAck(int From, int To, long Slot, long Received, bool Rejected) : PeerFrame(From, To);
+
 internal enum ForwardedReplyKind : byte
 {
     Write = 1,

@@ -6,37 +6,58 @@ namespace Paxuby.Server.Cluster;
 
 /// <summary>
 /// One replica as the node loop drives it: the consensus core, where it makes its promises and
-/// accepted values durable, and the cache it applies decided commands to (through the
-/// exactly-once table). A replica with a log directory starts from what the log recovers and
-/// replays the decided slots into a fresh cache.
+/// accepted values durable (the write-ahead log), its snapshots, and the cache it applies decided
+/// commands to (through the exactly-once table). On start it restores the newest valid snapshot,
+/// recovers the log above it and replays the decided slots. Without a directory it keeps both on
+/// an in-memory device, so compaction and snapshot transfer work the same way in tests.
 /// </summary>
 internal sealed class ReplicaHost : IDisposable
 {
-    private readonly WriteAheadLog? _log;
+    private readonly WriteAheadLog _log;
     private readonly FsyncPolicy _fsync;
     private long _lastSyncMs;
     private bool _promisesUnsynced;
 
-    public ReplicaHost(ReplicaOptions options, int seed, string? logDirectory, FsyncPolicy fsync)
+    /// <param name="nodeDirectory">Where the replica keeps <c>wal/</c> and <c>snapshots/</c>; null keeps them in memory.</param>
+    public ReplicaHost(ReplicaOptions options, int seed, string? nodeDirectory, FsyncPolicy fsync, long snapshotLogBytes = long.MaxValue)
     {
         Options = options;
         _fsync = fsync;
-        DurableState durable = new();
-        if (logDirectory is not null)
-        {
-            (durable, RecoveryReport report) = WriteAheadLog.Recover(logDirectory);
-            if (report.MiddleCorruption)
-            {
-                throw new InvalidDataException(
-                    $"replica {options.ReplicaId}: {report}; its log is damaged before its end, so it cannot vouch for what it promised. " +
-                    $"Move {logDirectory} aside and let the replica rejoin empty from the others.");
-            }
-            Recovery = report;
-            _log = WriteAheadLog.Open(logDirectory);
-        }
-        Durable = durable;
-        Core = new Replica(options, durable.Clone(), new Random(seed));
+        SnapshotLogBytes = snapshotLogBytes;
+        InMemory = nodeDirectory is null;
+        IStorageDevice device = InMemory ? new SimulatedDevice(new Random(seed)) { TornWriteProbability = 0 } : FileSystemDevice.Instance;
+        nodeDirectory ??= $"/memory/node-{options.ReplicaId}";
+        string logDirectory = Path.Combine(nodeDirectory, "wal");
         Applier = new ExactlyOnceApplier(Cache);
+        Snapshots = new SnapshotStore(Path.Combine(nodeDirectory, "snapshots"), device);
+        LatestSnapshot = Snapshots.FindNewestValid(out IReadOnlyList<string> rejected);
+        RejectedSnapshots = rejected;
+        if (LatestSnapshot is not null)
+        {
+            using Stream stream = Snapshots.OpenRead(LatestSnapshot);
+            Applier.Restore(stream);
+        }
+
+        (DurableState durable, RecoveryReport report) = WriteAheadLog.Recover(logDirectory, device);
+        if (report.MiddleCorruption)
+        {
+            throw new InvalidDataException(
+                $"replica {options.ReplicaId}: {report}; its log is damaged before its end, so it cannot vouch for what it promised. " +
+                $"Move {nodeDirectory} aside and let the replica rejoin empty from the others.");
+        }
+        if (durable.SnapshotSlot > Applier.AppliedSlot)
+        {
+            throw new InvalidDataException(
+                $"replica {options.ReplicaId}: its log starts after slot {durable.SnapshotSlot} but its newest valid snapshot covers only slot {Applier.AppliedSlot}" +
+                (rejected.Count > 0 ? $" (rejected: {string.Join("; ", rejected)})" : "") +
+                $". Move {nodeDirectory} aside and let the replica rejoin empty from the others.");
+        }
+        // The snapshot holds every slot up to its own: the log below it is history.
+        durable.CompactThrough(Applier.AppliedSlot);
+        Recovery = report;
+        _log = WriteAheadLog.Open(logDirectory, device: device);
+        Durable = durable;
+        Core = new Replica(options, durable.Clone(), new Random(seed), Applier.AppliedSlot);
     }
 
     public ReplicaOptions Options { get; }
@@ -45,33 +66,55 @@ internal sealed class ReplicaHost : IDisposable
 
     public Replica Core { get; }
 
-    /// <summary>What this replica has made durable (the log's content; all there is without a log).</summary>
+    /// <summary>What this replica has made durable above its snapshot (the log's content).</summary>
     public DurableState Durable { get; }
 
-    /// <summary>What recovery found in the log at start; null without a log.</summary>
-    public RecoveryReport? Recovery { get; }
+    /// <summary>What recovery found in the log at start.</summary>
+    public RecoveryReport Recovery { get; }
+
+    /// <summary>Snapshot files that failed their checks at start, with the reason.</summary>
+    public IReadOnlyList<string> RejectedSnapshots { get; }
 
     public CacheStateMachine Cache { get; } = new();
 
     public ExactlyOnceApplier Applier { get; }
+
+    public SnapshotStore Snapshots { get; }
+
+    /// <summary>The newest durable snapshot, what a lagging replica is sent; null before the first.</summary>
+    public SnapshotInfo? LatestSnapshot { get; set; }
+
+    /// <summary>True when the log and snapshots live in memory (no data directory).</summary>
+    public bool InMemory { get; }
+
+    /// <summary>Log bytes written since the last compaction after which the next snapshot is due.</summary>
+    public long SnapshotLogBytes { get; }
+
+    public long LogBytesSinceCompaction { get; private set; }
+
+    public bool SnapshotDue => LogBytesSinceCompaction >= SnapshotLogBytes && Applier.AppliedSlot > (LatestSnapshot?.Slot ?? 0);
 
     /// <summary>Log records written, and the fsyncs that made them durable (group commit: many records per fsync).</summary>
     public long RecordsAppended { get; private set; }
 
     public long Fsyncs { get; private set; }
 
+    public long SnapshotsTaken { get; set; }
+
+    public long SnapshotsInstalled { get; set; }
+
     /// <summary>Writes a Ready's records to the log; <see cref="SyncIfDue"/> makes them durable.</summary>
     public void Append(PersistRecords records)
     {
         if (records.IsEmpty) return;
         Durable.Apply(records);
-        if (_log is null) return;
         _log.Append(records);
         // Promises and accepted values must be on disk before the messages that reveal them; a
         // commit index need not (a replica that loses it learns it again from the leader), so a
         // Ready that only moves the commit index costs no fsync of its own: it rides the next one.
         _promisesUnsynced |= records.Entries.Count > 0 || records.PromisedBallot is not null;
         RecordsAppended += records.Entries.Count + (records.PromisedBallot is null ? 0 : 1) + (records.CommitIndex is null ? 0 : 1);
+        foreach (LogEntry entry in records.Entries) LogBytesSinceCompaction += LogRecordCodec.EntryBytes(entry);
     }
 
     /// <summary>
@@ -81,7 +124,7 @@ internal sealed class ReplicaHost : IDisposable
     /// </summary>
     public void SyncIfDue(long nowMs)
     {
-        if (_log is null || !_log.HasUnsyncedRecords) return;
+        if (!_log.HasUnsyncedRecords) return;
         bool due = _fsync switch
         {
             FsyncPolicy.Always => _promisesUnsynced || nowMs - _lastSyncMs >= 1000,
@@ -95,5 +138,17 @@ internal sealed class ReplicaHost : IDisposable
         Fsyncs++;
     }
 
-    public void Dispose() => _log?.Dispose();
+    /// <summary>
+    /// A durable snapshot covers every slot up to <paramref name="floor"/> (or beyond): the log
+    /// keeps only what is above it, rewritten into a fresh segment, and the older segments go.
+    /// </summary>
+    public void CompactLog(long floor)
+    {
+        Durable.CompactThrough(floor);
+        _log.Compact(Durable);
+        _promisesUnsynced = false;
+        LogBytesSinceCompaction = 0;
+    }
+
+    public void Dispose() => _log.Dispose();
 }

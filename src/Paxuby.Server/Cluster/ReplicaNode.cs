@@ -16,7 +16,7 @@ namespace Paxuby.Server.Cluster;
 /// reply (or its own, once it applies the same slot: the state machine is deterministic).
 /// Client sessions never block the loop: they wait on tasks the loop completes.
 /// </summary>
-internal sealed class ReplicaNode : IAsyncDisposable
+internal sealed partial class ReplicaNode : IAsyncDisposable
 {
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
@@ -65,7 +65,9 @@ internal sealed class ReplicaNode : IAsyncDisposable
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
         _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
-        if (host.Recovery is { } recovery) _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, recovery);
+        if (host.LatestSnapshot is { } snapshot) _logger.LogInformation("replica {Node} restored its snapshot of slot {Slot}", host.Id, snapshot.Slot);
+        foreach (string rejected in host.RejectedSnapshots) _logger.LogWarning("replica {Node} skipped a damaged snapshot: {Reason}", host.Id, rejected);
+        _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, host.Recovery);
     }
 
     public int Id => _host.Id;
@@ -144,6 +146,10 @@ internal sealed class ReplicaNode : IAsyncDisposable
                     RecordsAppended = _host.RecordsAppended,
                     SlotsApplied = _slotsApplied,
                     CommandsApplied = _commandsApplied,
+                    SnapshotSlot = _host.LatestSnapshot?.Slot ?? 0,
+                    SnapshotsTaken = _host.SnapshotsTaken,
+                    SnapshotsInstalled = _host.SnapshotsInstalled,
+                    LogSlots = core.LogSlotCount,
                 },
             };
         }
@@ -243,6 +249,15 @@ internal sealed class ReplicaNode : IAsyncDisposable
             case ForwardedReply reply:
                 OnForwardedReply(reply);
                 break;
+            case SnapshotChunk chunk:
+                OnSnapshotChunk(chunk);
+                break;
+            case SnapshotAck ack:
+                OnSnapshotAck(ack);
+                break;
+            case SnapshotWritten written:
+                OnSnapshotWritten(written);
+                break;
             case SweepSignal:
                 ProposeSweep();
                 break;
@@ -271,6 +286,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
                 else if (read.ServeAfterSlot is null && (read.RequestedAtTick < 0 || tick - read.RequestedAtTick > _options.RetryAfterTicks)) TryRead(read);
             }
         }
+        RetrySnapshotTransfers();
         ForgetExpiredOrigins(_forwardedWrites, tick);
         ForgetExpiredOrigins(_forwardedReads, tick);
     }
@@ -401,6 +417,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
             _host.SyncIfDue(NowMs);
             Finish(ready);
         }
+        MaybeSnapshot();
     }
 
     /// <summary>The rest of a Ready once its records are durable: send, apply, answer, advance.</summary>
@@ -458,6 +475,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
         {
             OnRoleChange(change);
         }
+        foreach (int peer in ready.SnapshotsToSend) StartSnapshotTransfer(peer);
         _host.Core.Advance(ready);
         ServeReads();
     }
@@ -555,6 +573,7 @@ internal sealed class ReplicaNode : IAsyncDisposable
         {
             foreach (PendingWrite write in _writes.Values) write.Done?.TrySetCanceled();
             foreach (PendingRead read in _reads.Values) read.Done?.TrySetCanceled();
+            _incomingSnapshot?.Dispose();
             _host.Dispose();
         }
     }

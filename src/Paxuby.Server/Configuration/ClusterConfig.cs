@@ -54,6 +54,9 @@ public sealed class ClusterConfig
     /// <summary>A command with no leader or majority to decide it fails after this long, in milliseconds.</summary>
     public int CommandTimeoutMs { get; set; } = 5000;
 
+    /// <summary>A replica snapshots its cache and compacts its log after this many bytes of log (default 64 MiB).</summary>
+    public long SnapshotLogBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How often the expiry sweep runs, in milliseconds.</summary>
     public int ExpireSweepIntervalMs { get; set; } = 100;
 
@@ -136,6 +139,7 @@ public sealed class ClusterConfig
         {
             throw new ConfigException($"{source}: a client port above {65535 - PeerPortOffset} leaves no room for its peer port (+{PeerPortOffset}); list peer_addrs");
         }
+        if (SnapshotLogBytes < 1024) throw new ConfigException($"{source}: snapshot_log_bytes must be at least 1024");
         if (ClusterSecret is { Length: 0 }) throw new ConfigException($"{source}: cluster_secret must not be empty when given");
         if (CommandTimeoutMs is < 100 or > 600_000) throw new ConfigException($"{source}: command_timeout_ms must be within 100..600000");
         if (ExpireSweepIntervalMs is < 1 or > 10_000) throw new ConfigException($"{source}: expire_sweep_interval_ms must be within 1..10000");

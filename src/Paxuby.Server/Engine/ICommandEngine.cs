@@ -58,4 +58,12 @@ public sealed record ConsensusStats(
     public long SlotsApplied { get; init; }
 
     public long CommandsApplied { get; init; }
+
+    public long SnapshotSlot { get; init; }
+
+    public long SnapshotsTaken { get; init; }
+
+    public long SnapshotsInstalled { get; init; }
+
+    public int LogSlots { get; init; }
 }

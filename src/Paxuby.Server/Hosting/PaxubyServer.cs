@@ -44,6 +44,7 @@ public sealed class PaxubyServer : IAsyncDisposable
         {
             ExpireSweepInterval = TimeSpan.FromMilliseconds(config.ExpireSweepIntervalMs),
             CommandTimeout = TimeSpan.FromMilliseconds(config.CommandTimeoutMs),
+            SnapshotLogBytes = config.SnapshotLogBytes,
             DataDirectory = config.DataDir,
             Fsync = config.FsyncPolicy,
         };

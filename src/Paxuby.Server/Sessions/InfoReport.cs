@@ -160,6 +160,10 @@ public static class InfoReport
                 Field(text, "paxos_log_records", consensus.RecordsAppended);
                 Field(text, "paxos_fsyncs", consensus.Fsyncs);
                 Field(text, "paxos_records_per_fsync", Ratio(consensus.RecordsAppended, consensus.Fsyncs));
+                Field(text, "paxos_log_slots_in_memory", consensus.LogSlots);
+                Field(text, "paxos_snapshot_slot", consensus.SnapshotSlot);
+                Field(text, "paxos_snapshots_taken", consensus.SnapshotsTaken);
+                Field(text, "paxos_snapshots_installed", consensus.SnapshotsInstalled);
                 break;
             case "cpu":
                 text.Append("# CPU\r\n");

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Paxuby.Storage;
+
+namespace Paxuby.Server.Cluster;
+
+/// <summary>
+/// Snapshots and log compaction, and sending a snapshot to a replica too far behind for the log
+/// (in chunks, a bounded window in flight, resumed from what the receiver acknowledged).
+/// </summary>
+internal sealed partial class ReplicaNode
+{
+    private const int SnapshotChunkBytes = 256 * 1024;
+    private const long SnapshotWindowBytes = 4L * 1024 * 1024;
+    private const int SnapshotResendTicks = 50;
+    private const int SnapshotGiveUpTicks = 3000;
+
+    private readonly Dictionary<int, OutgoingSnapshot> _outgoingSnapshots = new();
+    private SnapshotReceiver? _incomingSnapshot;
+    private bool _snapshotInProgress;
+
+    private sealed class OutgoingSnapshot(SnapshotInfo snapshot, long tick)
+    {
+        public SnapshotInfo Snapshot { get; } = snapshot;
+
+        public long NextOffset { get; set; }
+
+        public long Acked { get; set; }
+
+        public long LastProgressTick { get; set; } = tick;
+
+        public long StartedTick { get; } = tick;
+    }
+
+    /// <summary>A snapshot file the background task finished (or failed) writing.</summary>
+    private sealed record SnapshotWritten(long Slot, SnapshotInfo? Snapshot, Exception? Error, TimeSpan SerialiseTime, TimeSpan WriteTime);
+
+    /// <summary>
+    /// Once enough log has accumulated, serialises the cache into memory here (the only part that
+    /// holds up the loop) and writes, fsyncs and renames the file in the background.
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (_snapshotInProgress || !_host.SnapshotDue) return;
+        _snapshotInProgress = true;
+        long slot = _host.Applier.AppliedSlot;
+        var serialise = Stopwatch.StartNew();
+        var buffer = new SnapshotBuffer();
+        _host.Applier.Snapshot(buffer);
+        TimeSpan serialiseTime = serialise.Elapsed;
+        if (_host.InMemory)
+        {
+            // The in-memory device is not shared across threads; it costs nothing to write here.
+            OnSnapshotWritten(WriteSnapshot(buffer, slot, serialiseTime));
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            SnapshotWritten written = WriteSnapshot(buffer, slot, serialiseTime);
+            await _work.Writer.WriteAsync(new WorkItem(written, TickNow()));
+        });
+    }
+
+    private SnapshotWritten WriteSnapshot(SnapshotBuffer buffer, long slot, TimeSpan serialiseTime)
+    {
+        var write = Stopwatch.StartNew();
+        try
+        {
+            using SnapshotWriter writer = _host.Snapshots.BeginWrite(slot);
+            buffer.WriteTo(writer);
+            SnapshotInfo info = writer.Commit();
+            return new SnapshotWritten(slot, info, null, serialiseTime, write.Elapsed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new SnapshotWritten(slot, null, e, serialiseTime, write.Elapsed);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private void OnSnapshotWritten(SnapshotWritten written)
+    {
+        _snapshotInProgress = false;
+        if (written.Snapshot is not { } snapshot)
+        {
+            _logger.LogError(written.Error, "replica {Node}: writing the snapshot of slot {Slot} failed; the log keeps growing until the next try", Id, written.Slot);
+            return;
+        }
+        _host.LatestSnapshot = snapshot;
+        _host.SnapshotsTaken++;
+        long floor = Math.Max(0, written.Slot - _options.SnapshotRetainSlots);
+        if (floor > _host.Durable.SnapshotSlot)
+        {
+            _host.Core.Compact(floor);
+            _host.CompactLog(floor);
+        }
+        _logger.LogInformation(
+            "replica {Node}: snapshot of slot {Slot}, {Bytes} bytes (serialised in {Serialise:0.0} ms on the loop, written in {Write:0.0} ms in the background); log compacted below slot {Floor}",
+            Id, written.Slot, snapshot.Length, written.SerialiseTime.TotalMilliseconds, written.WriteTime.TotalMilliseconds, floor + 1);
+    }
+
+    /// <summary>The core asks for a snapshot to go to <paramref name="peer"/>: its log no longer reaches back far enough.</summary>
+    private void StartSnapshotTransfer(int peer)
+    {
+        if (_outgoingSnapshots.ContainsKey(peer)) return;
+        if (_host.LatestSnapshot is not { } snapshot)
+        {
+            _logger.LogWarning("replica {Node}: replica {Peer} needs a snapshot but none is written yet", Id, peer);
+            return;
+        }
+        _logger.LogInformation("replica {Node}: sending the snapshot of slot {Slot} ({Bytes} bytes) to replica {Peer}", Id, snapshot.Slot, snapshot.Length, peer);
+        var transfer = new OutgoingSnapshot(snapshot, _tick);
+        _outgoingSnapshots[peer] = transfer;
+        SendSnapshotChunks(peer, transfer);
+    }
+
+    private void SendSnapshotChunks(int peer, OutgoingSnapshot transfer)
+    {
+        SnapshotInfo snapshot = transfer.Snapshot;
+        while (transfer.NextOffset < snapshot.Length && transfer.NextOffset - transfer.Acked < SnapshotWindowBytes)
+        {
+            var data = new byte[(int)Math.Min(SnapshotChunkBytes, snapshot.Length - transfer.NextOffset)];
+            try
+            {
+                _host.Snapshots.ReadChunk(snapshot, transfer.NextOffset, data);
+            }
+            catch (FileNotFoundException)
+            {
+                // A newer snapshot replaced it: start over with that one.
+                _outgoingSnapshots.Remove(peer);
+                StartSnapshotTransfer(peer);
+                return;
+            }
+            _peers.Send(new SnapshotChunk(Id, peer, snapshot.Slot, snapshot.Length, transfer.NextOffset, data));
+            transfer.NextOffset += data.Length;
+        }
+    }
+
+    private void OnSnapshotAck(SnapshotAck ack)
+    {
+        if (!_outgoingSnapshots.TryGetValue(ack.From, out OutgoingSnapshot? transfer) || transfer.Snapshot.Slot != ack.Slot) return;
+        transfer.LastProgressTick = _tick;
+        transfer.Acked = Math.Min(ack.Received, transfer.Snapshot.Length);
+        if (ack.Rejected) transfer.NextOffset = transfer.Acked;
+        if (transfer.Acked >= transfer.Snapshot.Length)
+        {
+            _outgoingSnapshots.Remove(ack.From);
+            _logger.LogInformation("replica {Node}: replica {Peer} received the snapshot of slot {Slot}", Id, ack.From, ack.Slot);
+            return;
+        }
+        SendSnapshotChunks(ack.From, transfer);
+    }
+
+    /// <summary>Per tick: resend from the last acknowledged byte when acknowledgements stopped; give up on a peer gone for long.</summary>
+    private void RetrySnapshotTransfers()
+    {
+        if (_outgoingSnapshots.Count == 0) return;
+        foreach (var (peer, transfer) in _outgoingSnapshots.ToList())
+        {
+            if (_tick - transfer.StartedTick > SnapshotGiveUpTicks && _tick - transfer.LastProgressTick > SnapshotResendTicks)
+            {
+                _outgoingSnapshots.Remove(peer); // the core asks again while the peer still lags
+            }
+            else if (_tick - transfer.LastProgressTick > SnapshotResendTicks)
+            {
+                transfer.LastProgressTick = _tick;
+                transfer.NextOffset = transfer.Acked;
+                SendSnapshotChunks(peer, transfer);
+            }
+        }
+    }
+
+    private void OnSnapshotChunk(SnapshotChunk chunk)
+    {
+        if (chunk.Slot <= _host.Applier.AppliedSlot)
+        {
+            // Already past it (an old transfer, or the log caught up): tell the sender to stop.
+            _peers.Send(new SnapshotAck(Id, chunk.From, chunk.Slot, chunk.TotalLength, Rejected: false));
+            return;
+        }
+        if (_incomingSnapshot is null || _incomingSnapshot.Slot != chunk.Slot || _incomingSnapshot.TotalLength != chunk.TotalLength)
+        {
+            _incomingSnapshot?.Dispose();
+            _incomingSnapshot = _host.Snapshots.BeginReceive(chunk.Slot, chunk.TotalLength);
+        }
+        SnapshotReceiver receiver = _incomingSnapshot;
+        ChunkResult result = receiver.WriteChunk(chunk.Offset, chunk.Data);
+        _peers.Send(new SnapshotAck(Id, chunk.From, chunk.Slot, receiver.ReceivedBytes, result != ChunkResult.Accepted));
+        if (receiver.IsComplete) InstallReceivedSnapshot(receiver);
+    }
+
+    private void InstallReceivedSnapshot(SnapshotReceiver receiver)
+    {
+        _incomingSnapshot = null;
+        SnapshotInfo snapshot;
+        try
+        {
+            snapshot = receiver.Complete();
+        }
+        catch (InvalidDataException e)
+        {
+            _logger.LogWarning("replica {Node}: the snapshot received for slot {Slot} failed its checks ({Reason}); it will be sent again", Id, receiver.Slot, e.Message);
+            return;
+        }
+        finally
+        {
+            receiver.Dispose();
+        }
+        var restore = Stopwatch.StartNew();
+        using (Stream stream = _host.Snapshots.OpenRead(snapshot))
+        {
+            _host.Applier.Restore(stream);
+        }
+        _host.LatestSnapshot = snapshot;
+        _host.Core.InstallSnapshot(snapshot.Slot);
+        _host.CompactLog(snapshot.Slot);
+        _host.SnapshotsInstalled++;
+        _logger.LogInformation("replica {Node}: installed the snapshot of slot {Slot} ({Bytes} bytes) in {Ms:0.0} ms", Id, snapshot.Slot, snapshot.Length, restore.Elapsed.TotalMilliseconds);
+        ServeReads();
+    }
+}
