@@ -164,4 +164,30 @@ public sealed class LocalClusterTests : IAsyncLifetime
         await cluster.EngineFor(cut).ReadAsync(CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("STRLEN", "key299")), reply, CancellationToken.None);
         Assert.Equal(":100\r\n", Encoding.UTF8.GetString(reply.WrittenSpan));
     }
+
+    [Fact]
+    public async Task Pipelined_writes_through_a_follower_keep_their_order_across_a_leader_change()
+    {
+        Assert.Equal("+OK\r\n", await Write(0, "SET", "warm", "up"));
+        int leader = _cluster.LeaderId;
+        int via = (leader + 1) % 3;
+        ICommandEngine engine = _cluster.EngineFor(via);
+        var replies = new List<ValueTask<byte[]>>();
+        for (int i = 0; i < 400; i++)
+        {
+            if (i == 200) _cluster.SetIsolated(leader, true);
+            replies.Add(engine.SubmitWriteAsync(_clientId, ++_sequence, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("APPEND", "ordered", "x")), CancellationToken.None));
+        }
+        long previous = 0;
+        foreach (ValueTask<byte[]> pending in replies)
+        {
+            string reply = Encoding.UTF8.GetString(await pending);
+            Assert.StartsWith(":", reply); // none lost, none overtaken by a later one
+            long length = long.Parse(reply[1..^2]);
+            Assert.Equal(previous + 1, length);
+            previous = length;
+        }
+        Assert.Equal(":400\r\n", Encoding.UTF8.GetString(await engine.SubmitWriteAsync(_clientId, ++_sequence,
+            CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("STRLEN", "ordered")), CancellationToken.None)));
+    }
 }

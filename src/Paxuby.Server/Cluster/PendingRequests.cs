@@ -17,6 +17,12 @@ internal sealed class PendingWrite(int viaNode, Command command, long deadlineTi
     /// <summary>True once any leader queued it: from then on a timeout cannot say it was not applied.</summary>
     public bool EverProposed { get; set; }
 
+    /// <summary>Its place in the order this replica received writes; retries keep it.</summary>
+    public long Order { get; set; }
+
+    /// <summary>True while it waits in the replica's proposal queue.</summary>
+    public bool Queued { get; set; }
+
     /// <summary>The tick it was last handed to a leader; -1 while it waits for one.</summary>
     public long ProposedAtTick { get; set; } = -1;
 }

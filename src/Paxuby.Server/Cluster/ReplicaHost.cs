@@ -23,7 +23,10 @@ internal sealed class ReplicaHost : IDisposable
     {
         Options = options;
         _fsync = fsync;
-        SnapshotLogBytes = snapshotLogBytes;
+        // Staggered per replica (×1, ×1.17, ×1.33 for three): replicas fed the same log would
+        // otherwise all pause to serialise their caches at the same moment.
+        SnapshotLogBytes = snapshotLogBytes == long.MaxValue ? long.MaxValue
+            : snapshotLogBytes + snapshotLogBytes * options.ReplicaIds.ToList().IndexOf(options.ReplicaId) / (2 * options.ReplicaIds.Count);
         InMemory = nodeDirectory is null;
         IStorageDevice device = InMemory ? new SimulatedDevice(new Random(seed)) { TornWriteProbability = 0 } : FileSystemDevice.Instance;
         nodeDirectory ??= $"/memory/node-{options.ReplicaId}";
@@ -32,11 +35,14 @@ internal sealed class ReplicaHost : IDisposable
         Snapshots = new SnapshotStore(Path.Combine(nodeDirectory, "snapshots"), device);
         LatestSnapshot = Snapshots.FindNewestValid(out IReadOnlyList<string> rejected);
         RejectedSnapshots = rejected;
+        var restore = System.Diagnostics.Stopwatch.StartNew();
         if (LatestSnapshot is not null)
         {
-            using Stream stream = Snapshots.OpenRead(LatestSnapshot);
+            // Buffered: restoring reads a few bytes at a time, one system call each without it.
+            using Stream stream = new BufferedStream(Snapshots.OpenRead(LatestSnapshot), 1 << 20);
             Applier.Restore(stream);
         }
+        SnapshotRestoreTime = restore.Elapsed;
 
         (DurableState durable, RecoveryReport report) = WriteAheadLog.Recover(logDirectory, device);
         if (report.MiddleCorruption)
@@ -71,6 +77,9 @@ internal sealed class ReplicaHost : IDisposable
 
     /// <summary>What recovery found in the log at start.</summary>
     public RecoveryReport Recovery { get; }
+
+    /// <summary>How long restoring the snapshot took at start.</summary>
+    public TimeSpan SnapshotRestoreTime { get; }
 
     /// <summary>Snapshot files that failed their checks at start, with the reason.</summary>
     public IReadOnlyList<string> RejectedSnapshots { get; }

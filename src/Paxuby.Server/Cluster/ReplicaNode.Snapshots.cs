@@ -210,7 +210,7 @@ internal sealed partial class ReplicaNode
             receiver.Dispose();
         }
         var restore = Stopwatch.StartNew();
-        using (Stream stream = _host.Snapshots.OpenRead(snapshot))
+        using (Stream stream = new BufferedStream(_host.Snapshots.OpenRead(snapshot), 1 << 20))
         {
             _host.Applier.Restore(stream);
         }

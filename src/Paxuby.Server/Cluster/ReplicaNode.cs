@@ -23,6 +23,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ReplicaHost _host;
     private readonly Channel<WorkItem> _work;
+    private readonly SemaphoreSlim _clientSlots;
     private readonly Dictionary<(long ClientId, long Sequence), PendingWrite> _writes = new();
     private readonly Dictionary<long, PendingRead> _reads = new();
     private readonly List<PendingRead> _readsAwaitingApply = [];
@@ -49,6 +50,12 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
 
     private readonly record struct ForwardOrigin(int Peer, long OriginId, long DeadlineTick);
 
+    /// <summary>A write waiting its turn to be proposed: a local client's, or one a follower forwarded (OriginPeer).</summary>
+    private readonly record struct Proposal(Command Command, PendingWrite? Local, int OriginPeer);
+
+    private readonly Queue<Proposal> _proposals = new();
+    private long _nextWriteOrder;
+
     /// <summary>Work for the loop, stamped with the tick it arrived in.</summary>
     private readonly record struct WorkItem(object Item, long ArrivalTick);
 
@@ -64,8 +71,13 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         _time = time;
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
+        _clientSlots = new SemaphoreSlim(Math.Max(1, options.WorkQueueCapacity / 2));
         _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
-        if (host.LatestSnapshot is { } snapshot) _logger.LogInformation("replica {Node} restored its snapshot of slot {Slot}", host.Id, snapshot.Slot);
+        if (host.LatestSnapshot is { } snapshot)
+        {
+            _logger.LogInformation("replica {Node} restored its snapshot of slot {Slot} ({Bytes} bytes, {Keys} keys) in {Ms:0} ms",
+                host.Id, snapshot.Slot, snapshot.Length, host.Cache.Keyspace.Databases.Sum(d => (long)d.Count), host.SnapshotRestoreTime.TotalMilliseconds);
+        }
         foreach (string rejected in host.RejectedSnapshots) _logger.LogWarning("replica {Node} skipped a damaged snapshot: {Reason}", host.Id, rejected);
         _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, host.Recovery);
     }
@@ -108,7 +120,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         {
             Done = done,
         };
-        await _work.Writer.WriteAsync(new WorkItem(request, TickNow()), cancel);
+        await PostFromClientAsync(request, cancel);
         return await done.Task.WaitAsync(cancel);
     }
 
@@ -116,8 +128,23 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), Id, command, DeadlineTick()) { Done = done };
-        await _work.Writer.WriteAsync(new WorkItem(request, TickNow()), cancel);
+        await PostFromClientAsync(request, cancel);
         return await done.Task.WaitAsync(cancel);
+    }
+
+    /// <summary>
+    /// Clients may fill half the loop's queue and then wait; the other half stays free for peers,
+    /// whose messages are dropped when it is full (as a network drops), so a flood of client
+    /// commands never starves the replica of heartbeats and votes.
+    /// </summary>
+    private async ValueTask PostFromClientAsync(object request, CancellationToken cancel)
+    {
+        await _clientSlots.WaitAsync(cancel);
+        if (!_work.Writer.TryWrite(new WorkItem(request, TickNow())))
+        {
+            _clientSlots.Release();
+            throw new OperationCanceledException("the replica is stopping");
+        }
     }
 
     public long GetWatchVersion(ReadOnlySpan<byte> key, int db)
@@ -193,6 +220,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                     // that waited while this loop was busy on the disk still counts from when it came.
                     while (work.TryRead(out WorkItem item))
                     {
+                        if (item.Item is PendingWrite or PendingRead) _clientSlots.Release();
                         CatchUpTicks(item.ArrivalTick);
                         Handle(item.Item);
                     }
@@ -233,6 +261,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 _host.Core.Step(message);
                 break;
             case PendingWrite write:
+                write.Order = ++_nextWriteOrder;
                 _writes[(write.Command.ClientId, write.Command.Sequence)] = write;
                 TryPropose(write);
                 break;
@@ -271,11 +300,13 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         long tick = _tick;
         if (_writes.Count > 0)
         {
+            bool retry = false;
             foreach (PendingWrite write in _writes.Values.ToList())
             {
                 if (tick > write.DeadlineTick) FailWrite(write);
-                else if (write.ProposedAtTick < 0 || tick - write.ProposedAtTick > _options.RetryAfterTicks) TryPropose(write);
+                else if (!write.Queued && (write.ProposedAtTick < 0 || tick - write.ProposedAtTick > _options.RetryAfterTicks)) retry = true;
             }
+            if (retry) RequeueAll();
         }
         if (_reads.Count > 0)
         {
@@ -300,35 +331,91 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Proposes a write here when leading, else forwards it to the leader this replica follows.</summary>
+    /// <summary>Queues a write to be proposed here (leading) or forwarded to the leader, behind every write queued before it.</summary>
     private void TryPropose(PendingWrite write)
     {
+        write.Queued = true;
+        _proposals.Enqueue(new Proposal(write.Command, write, -1));
+        DrainProposals();
+    }
+
+    /// <summary>
+    /// Queues every waiting write for another try, all in the order they were submitted, so a
+    /// connection's pipeline keeps its order across a leader change. Writes forwarded here by
+    /// followers are dropped from the queue: their followers retry them.
+    /// </summary>
+    private void RequeueAll()
+    {
+        _proposals.Clear();
+        List<PendingWrite> writes = _writes.Values.ToList();
+        writes.Sort((a, b) => a.Order.CompareTo(b.Order));
+        foreach (PendingWrite write in writes)
+        {
+            write.Queued = true;
+            _proposals.Enqueue(new Proposal(write.Command, write, -1));
+        }
+        DrainProposals();
+    }
+
+    /// <summary>
+    /// Proposes (leader) or forwards (follower) queued writes strictly in order. A full core queue
+    /// stops the drain rather than skipping ahead: a later write of a connection must never
+    /// reach the log before an earlier one, or the earlier one could no longer be applied.
+    /// </summary>
+    private void DrainProposals()
+    {
         Replica core = _host.Core;
-        if (core.Role == Role.Leader)
+        while (_proposals.TryPeek(out Proposal proposal))
         {
-            switch (core.Propose(write.Command))
+            PendingWrite? write = proposal.Local;
+            var key = (proposal.Command.ClientId, proposal.Command.Sequence);
+            if (write is not null && !_writes.ContainsKey(key))
             {
-                case ProposeStatus.Accepted:
-                    write.EverProposed = true;
-                    write.ProposedAtTick = _tick;
-                    break;
-                case ProposeStatus.TooLarge:
-                    Complete(write, Error("ERR command too large for one log entry"));
-                    break;
-                default:
-                    write.ProposedAtTick = -1; // queue full: the next tick tries again
-                    break;
+                _proposals.Dequeue(); // answered meanwhile
+                continue;
             }
-        }
-        else if (core.LeaderId >= 0)
-        {
-            _peers.Send(new ForwardedWrite(Id, core.LeaderId, write.Command));
-            write.EverProposed = true; // the leader may have queued it: a timeout cannot say it was not applied
-            write.ProposedAtTick = _tick;
-        }
-        else
-        {
-            write.ProposedAtTick = -1;
+            if (core.Role == Role.Leader)
+            {
+                ProposeStatus status = core.Propose(proposal.Command);
+                if (status == ProposeStatus.Busy) return; // the next Ready makes room
+                _proposals.Dequeue();
+                if (write is not null) write.Queued = false;
+                if (status == ProposeStatus.Accepted)
+                {
+                    if (write is not null)
+                    {
+                        write.EverProposed = true;
+                        write.ProposedAtTick = _tick;
+                    }
+                    else
+                    {
+                        _forwardedWrites[key] = new ForwardOrigin(proposal.OriginPeer, 0, DeadlineTick());
+                    }
+                }
+                else if (status == ProposeStatus.TooLarge)
+                {
+                    byte[] tooLarge = Error("ERR command too large for one log entry");
+                    if (write is not null) Complete(write, tooLarge);
+                    else _peers.Send(new ForwardedReply(Id, proposal.OriginPeer, ForwardedReplyKind.Write, key.ClientId, key.Sequence, tooLarge));
+                }
+                else if (write is not null)
+                {
+                    write.ProposedAtTick = -1; // lost the lead in between: retried with the next leader
+                }
+            }
+            else if (core.LeaderId >= 0)
+            {
+                _proposals.Dequeue();
+                if (write is null) continue; // forwarded here but this replica no longer leads: the follower retries
+                write.Queued = false;
+                _peers.Send(new ForwardedWrite(Id, core.LeaderId, write.Command));
+                write.EverProposed = true; // the leader may have queued it: a timeout cannot say it was not applied
+                write.ProposedAtTick = _tick;
+            }
+            else
+            {
+                return; // no leader known: wait for one
+            }
         }
     }
 
@@ -354,17 +441,9 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     {
         // Not the leader (any more): the follower retries with the leader it learns of.
         if (_host.Core.Role != Role.Leader) return;
-        Command command = forwarded.Command;
-        switch (_host.Core.Propose(command))
-        {
-            case ProposeStatus.Accepted:
-                _forwardedWrites[(command.ClientId, command.Sequence)] = new ForwardOrigin(forwarded.From, 0, DeadlineTick());
-                break;
-            case ProposeStatus.TooLarge:
-                _peers.Send(new ForwardedReply(Id, forwarded.From, ForwardedReplyKind.Write, command.ClientId, command.Sequence,
-                    Error("ERR command too large for one log entry")));
-                break;
-        }
+        if (_proposals.Count >= _options.WorkQueueCapacity) return; // overloaded: the follower retries later
+        _proposals.Enqueue(new Proposal(forwarded.Command, null, forwarded.From));
+        DrainProposals();
     }
 
     private void OnForwardedRead(ForwardedRead forwarded)
@@ -396,7 +475,10 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     {
         if (_host.Core.Role != Role.Leader || !_host.Cache.Keyspace.Databases.Any(d => d.ExpiresCount > 0)) return;
         if (_writes.ContainsKey((_sweepClientId, _sweepSequence))) return;
-        var sweep = new PendingWrite(Id, new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick());
+        var sweep = new PendingWrite(Id, new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick())
+        {
+            Order = ++_nextWriteOrder,
+        };
         _writes[(_sweepClientId, _sweepSequence)] = sweep;
         TryPropose(sweep);
     }
@@ -416,6 +498,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             _host.Append(ready.Persist);
             _host.SyncIfDue(NowMs);
             Finish(ready);
+            DrainProposals();
         }
         MaybeSnapshot();
     }
@@ -495,7 +578,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         // A new leader is known: what waited for one, or went to the old one, goes there now
         // instead of after the retry interval (same client and sequence: applied once).
         if (change.LeaderId < 0) return;
-        foreach (PendingWrite write in _writes.Values) write.ProposedAtTick = -1;
+        RequeueAll();
         foreach (PendingRead read in _reads.Values)
         {
             if (read.Done is not null && read.ServeAfterSlot is null) read.RequestedAtTick = -1;

@@ -94,11 +94,39 @@ internal sealed record SimConfig
     /// </summary>
     public double CrashMidInstallRate { get; init; }
 
+    /// <summary>
+    /// Where a replica's durable state lives: <see cref="Durability.InMemory"/> keeps a
+    /// <see cref="DurableState"/> that survives a crash exactly; <see cref="Durability.WriteAheadLog"/>
+    /// runs the real <c>WriteAheadLog</c> and <c>SnapshotStore</c> on one <c>SimulatedDevice</c> per
+    /// replica (unsynced writes lost or torn on a crash).
+    /// </summary>
+    public Durability Durability { get; init; } = Durability.InMemory;
+
+    /// <summary>With the real log: chance that a crash flips a bit in the torn, unsynced tail it keeps.</summary>
+    public double DiskBitFlipRate { get; init; }
+
+    /// <summary>With the real log: segment size, small enough that segments roll during a run.</summary>
+    public int LogSegmentBytes { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Rare-path focus with the real log: chance that a replica crashes right after appending a
+    /// Ready's records and before syncing them, and (separately) at a random write or sync of a
+    /// snapshot commit or a log compaction, or between the two.
+    /// </summary>
+    public double CrashInStorageRate { get; init; }
+
+    /// <summary>
+    /// Deliberately broken driver, for tests only (real log): a Ready's messages go out before its
+    /// records are synced, so a crash can lose a promise or an accepted value a peer has counted.
+    /// </summary>
+    public bool BrokenSendBeforeSync { get; init; }
+
     internal TestFaults Faults { get; init; } = TestFaults.None;
 
     public Func<int, ReplicaOptions>? OptionsOverride { get; init; }
 
-    public static SimConfig FromSeed(int seed, TestFaults? faults = null)
+    /// <param name="durability">Forces the durability mode (the soak's <c>PAXUBY_DURABILITY</c>); null lets the seed choose.</param>
+    public static SimConfig FromSeed(int seed, TestFaults? faults = null, Durability? durability = null)
     {
         var rng = new Random(seed);
         var replicaCount = rng.Next(3) == 0 ? 5 : 3;
@@ -121,17 +149,17 @@ internal sealed record SimConfig
             WindowSlots = 1 + rng.Next(8),
             MaxBatchCommands = 1 + rng.Next(32),
             Faults = faults ?? TestFaults.None,
-        }.WithCompaction(rng);
+        }.WithCompaction(rng, durability);
     }
 
     /// <summary>Compaction and a long outage for most seeds (drawn after the rest, so older draws stay put).</summary>
-    private SimConfig WithCompaction(Random rng)
+    private SimConfig WithCompaction(Random rng, Durability? durability)
     {
         var compaction = rng.Next(8) != 0;
         var outage = rng.Next(3) != 0;
         var retain = rng.Next(3) == 0 ? 0 : rng.Next(1, 24);
         var outageReplica = rng.Next(ReplicaCount);
-        return this with
+        var compacted = this with
         {
             SnapshotEverySlots = compaction ? 10 + rng.Next(41) : 0,
             SnapshotRetainSlots = retain,
@@ -142,6 +170,26 @@ internal sealed record SimConfig
             RecrashAfterRejoinTicks = rng.Next(2) == 0 ? 1 + rng.Next(15) : 0,
             CrashMidInstallRate = rng.Next(2) == 0 ? 0.25 : 0,
         };
+        return compacted.WithStorage(rng, durability);
+    }
+
+    /// <summary>The real log for half the seeds (drawn last, so older draws stay put).</summary>
+    private SimConfig WithStorage(Random rng, Durability? durability)
+    {
+        var realLog = rng.Next(2) == 0;
+        realLog = durability is { } forced ? forced == Durability.WriteAheadLog : realLog;
+        var bitFlips = rng.Next(2) == 0;
+        var segmentBytes = 512 << rng.Next(8);
+        var storageCrashes = rng.Next(3) != 0;
+        return realLog
+            ? this with
+            {
+                Durability = Durability.WriteAheadLog,
+                DiskBitFlipRate = bitFlips ? 0.5 : 0,
+                LogSegmentBytes = segmentBytes,
+                CrashInStorageRate = storageCrashes ? 0.05 : 0,
+            }
+            : this;
     }
 
     public ReplicaOptions OptionsFor(int replicaId) =>
@@ -160,5 +208,15 @@ internal sealed record SimConfig
         + $"crashAfterPromise={CrashAfterPromiseRate} window={WindowSlots} batch<={MaxBatchCommands} leftDown={LeftDownAfterHeal} "
         + $"snapshotEvery={SnapshotEverySlots} retain={SnapshotRetainSlots} "
         + (OutageReplica < 0 ? "outage=none" : $"outage=r{OutageReplica}@{OutageStartTick}+{OutageTicks}t{(OutageIsolates ? " isolated" : " crashed")} recrash={RecrashAfterRejoinTicks}")
-        + $" crashMidInstall={CrashMidInstallRate}";
+        + $" crashMidInstall={CrashMidInstallRate}"
+        + (Durability == Durability.WriteAheadLog
+            ? $" durability=wal segment={LogSegmentBytes}B bitFlip={DiskBitFlipRate} crashInStorage={CrashInStorageRate}{(BrokenSendBeforeSync ? " BROKEN-send-before-sync" : "")}"
+            : " durability=memory");
+}
+
+/// <summary>Where the simulator keeps a replica's durable state (see <see cref="SimConfig.Durability"/>).</summary>
+internal enum Durability : byte
+{
+    InMemory,
+    WriteAheadLog,
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Paxuby.Consensus;
+using Paxuby.Storage;
 
 namespace Paxuby.Consensus.Tests.Simulation;
 
@@ -27,6 +28,26 @@ internal sealed class SimResult
     public int SnapshotsInstalled { get; set; }
     public int SnapshotsRestoredOnRestart { get; set; }
     public int CrashesMidInstall { get; set; }
+
+    /// <summary>Real-log mode: restarts recovered from the simulated device.</summary>
+    public int LogRecoveries { get; set; }
+
+    /// <summary>Real-log mode: crashes injected between Append and Sync, or inside a snapshot commit or log compaction.</summary>
+    public int StorageCrashes { get; set; }
+
+    /// <summary>Real-log mode: recoveries that cut a torn or corrupt tail off the log.</summary>
+    public int TornTailsTruncated { get; set; }
+
+    /// <summary>Real-log mode: crashes that kept a flipped bit in an unsynced tail.</summary>
+    public int BitFlips { get; set; }
+
+    public long UnsyncedBytesLost { get; set; }
+
+    /// <summary>
+    /// Real-log mode: recoveries that reported MiddleCorruption although the bad record lay in the
+    /// unsynced tail the last crash damaged (see the README); the driver cut the log there.
+    /// </summary>
+    public int MiddleCorruptionInUnsyncedTail { get; set; }
 
     /// <summary>At the end of the long outage: how far the others' floors had moved past the outage replica's commit index.</summary>
     public long OutageFloorLeadSlots { get; set; } = long.MinValue;
@@ -63,7 +84,24 @@ internal sealed class Simulator
         public long PeriodUnits { get; init; }
         public long ClockOffsetMs { get; init; }
         public Replica? Replica { get; set; }
-        public DurableState Disk { get; } = new();
+        /// <summary>
+        /// In-memory mode: the durable state itself. Real-log mode: what was appended to
+        /// <see cref="Log"/> (the state <see cref="WriteAheadLog.Compact"/> is given), replaced by
+        /// the recovered state on restart.
+        /// </summary>
+        public DurableState Disk { get; set; } = new();
+
+        /// <summary>Real-log mode: the replica's disk, its log on it (null while down) and its snapshot files.</summary>
+        public SimulatedDevice? Device { get; init; }
+
+        public WriteAheadLog? Log { get; set; }
+        public SnapshotStore? Snapshots { get; set; }
+
+        /// <summary>Real-log mode: what the last power failure did to unsynced data.</summary>
+        public CrashReport? LastCrash { get; set; }
+
+        public string LogDirectory => $"/r{Id}/wal";
+        public string SnapshotDirectory => $"/r{Id}/snapshots";
         public KvStateMachine Kv { get; set; } = new();
         public ExactlyOnceApplier Applier { get; set; } = null!;
         public bool Up { get; set; } = true;
@@ -114,6 +152,7 @@ internal sealed class Simulator
     private readonly Random netRng;
     private readonly Random clientRng;
     private readonly Random diskRng;
+    private readonly Random storageRng;
     private readonly Random[] nodeRngs;
     private readonly PriorityQueue<Action, (long, long)> events = new();
     private long sequence;
@@ -145,14 +184,27 @@ internal sealed class Simulator
         diskRng = new Random(master.Next());
         nodeRngs = new Random[config.ReplicaCount];
         nodes = new SimNode[config.ReplicaCount];
+        var deviceSeeds = new int[config.ReplicaCount];
         for (var i = 0; i < config.ReplicaCount; i++)
         {
             nodeRngs[i] = new Random(master.Next());
+        }
+        // Drawn after the older draws, so in-memory runs stay what they were.
+        storageRng = new Random(master.Next());
+        for (var i = 0; i < config.ReplicaCount; i++)
+        {
+            deviceSeeds[i] = master.Next();
+        }
+        for (var i = 0; i < config.ReplicaCount; i++)
+        {
             nodes[i] = new SimNode
             {
                 Id = i,
                 PeriodUnits = SimConfig.UnitsPerTick + nodeRngs[i].Next(-config.ClockDriftUnits, config.ClockDriftUnits + 1),
                 ClockOffsetMs = nodeRngs[i].Next(-50, 51),
+                Device = config.Durability == Durability.WriteAheadLog
+                    ? new SimulatedDevice(new Random(deviceSeeds[i])) { TornWriteProbability = 0.5, BitFlipProbability = config.DiskBitFlipRate }
+                    : null,
             };
         }
         clients = new SimClient[config.ClientCount];
@@ -205,7 +257,8 @@ internal sealed class Simulator
             sim.RunUntil(stopClientsAt + (long)(config.LivenessBoundTicks + config.ClientGiveUpTicks) * SimConfig.UnitsPerTick);
             sim.CheckEnd();
         }
-        catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (e is ConsensusInvariantException or InvalidOperationException or KeyNotFoundException or NullReferenceException
+            or IOException or InvalidDataException)
         {
             var frames = string.Join(" <- ", (e.StackTrace ?? "").Split('\n').Select(f => f.Trim()).Where(f => f.Contains("Paxuby")).Take(3));
             sim.Result.Violations.Add($"exception at t={sim.Now}: {e.GetType().Name}: {e.Message} at {frames}");
@@ -277,7 +330,11 @@ internal sealed class Simulator
         node.PendingInstall = null;
         node.Kv = new KvStateMachine();
         node.Applier = new ExactlyOnceApplier(node.Kv);
-        if (node.SnapshotBytes is { } snapshot)
+        if (node.Device is { } device)
+        {
+            RecoverFromDevice(node, device);
+        }
+        else if (node.SnapshotBytes is { } snapshot)
         {
             // Recovery: the state machine from its durable snapshot, the log from the disk above the
             // floor. A snapshot newer than the log's commit index (a crash between writing an installed
@@ -299,6 +356,74 @@ internal sealed class Simulator
         node.Replica = new Replica(config.OptionsFor(node.Id), node.Disk.Clone(), new Random(nodeRngs[node.Id].Next()), node.Applier.AppliedSlot);
         ScheduleTick(node, node.Incarnation, Now + nodeRngs[node.Id].Next(1, (int)node.PeriodUnits));
     }
+
+    /// <summary>
+    /// Real-log restart, as the server's ReplicaHost does it: the newest valid snapshot file into
+    /// the applier, <see cref="WriteAheadLog.Recover"/> for the log, the log compacted through the
+    /// snapshot's slot (a snapshot newer than the log's commit index proves its slots decided).
+    /// </summary>
+    private void RecoverFromDevice(SimNode node, SimulatedDevice device)
+    {
+        var snapshots = new SnapshotStore(node.SnapshotDirectory, device);
+        node.Snapshots = snapshots;
+        node.SnapshotBytes = null;
+        node.SnapshotSlot = 0;
+        var newest = snapshots.FindNewestValid(out var rejected);
+        if (rejected.Count > 0)
+        {
+            // Snapshot files are synced before they are renamed into place: crashes never touch them.
+            Violation($"r{node.Id}: snapshot files rejected on restart: {string.Join("; ", rejected)}");
+        }
+        if (newest is not null)
+        {
+            var bytes = new MemoryStream();
+            using (var stream = snapshots.OpenRead(newest))
+            {
+                stream.CopyTo(bytes);
+            }
+            node.SnapshotBytes = bytes.ToArray();
+            node.SnapshotSlot = newest.Slot;
+            node.Applier.Restore(new MemoryStream(node.SnapshotBytes));
+            Result.SnapshotsRestoredOnRestart++;
+            if (node.Applier.AppliedSlot != newest.Slot)
+            {
+                Violation($"r{node.Id}: snapshot file of slot {newest.Slot} restores applied slot {node.Applier.AppliedSlot}");
+            }
+        }
+        var (durable, report) = WriteAheadLog.Recover(node.LogDirectory, device);
+        Result.LogRecoveries++;
+        if (report.MiddleCorruption && IsInDamagedTail(node, report))
+        {
+            // Not lost data: every record from the bad one on was unsynced when the power failed,
+            // so none was revealed. Cut the log there (what recovery does for a torn tail) and recover again.
+            Result.MiddleCorruptionInUnsyncedTail++;
+            Record($"r{node.Id} recovery reports middle corruption inside the unsynced tail the crash damaged: {report}");
+            device.Truncate(Path.Combine(node.LogDirectory, report.Segment!), report.Offset);
+            (durable, report) = WriteAheadLog.Recover(node.LogDirectory, device);
+        }
+        if (report.MiddleCorruption)
+        {
+            Violation($"r{node.Id}: log recovery found corruption in its middle after faults only in unsynced data: {report}");
+        }
+        if (report.TailTruncated)
+        {
+            Result.TornTailsTruncated++;
+        }
+        if (durable.SnapshotSlot > node.Applier.AppliedSlot)
+        {
+            Violation($"r{node.Id}: the log starts after slot {durable.SnapshotSlot} but the newest snapshot covers only slot {node.Applier.AppliedSlot}");
+        }
+        durable.CompactThrough(node.Applier.AppliedSlot);
+        node.Disk = durable;
+        node.Log = WriteAheadLog.Open(node.LogDirectory, new WriteAheadLogOptions { SegmentSizeBytes = config.LogSegmentBytes }, device);
+        node.LastCrash = null;
+    }
+
+    /// <summary>Whether the bad record recovery reports lies in bytes the last crash left unsynced (and kept, torn or flipped).</summary>
+    private static bool IsInDamagedTail(SimNode node, RecoveryReport report) =>
+        node.LastCrash is { } crash && report.Segment is { } segment
+        && crash.Damage.Any(d => Path.GetFileName(d.Path) == segment && Path.GetDirectoryName(d.Path) == node.LogDirectory
+            && report.Offset >= d.SyncedLength && d.KeptBytes > 0);
 
     private void ScheduleTick(SimNode node, int incarnation, long at) =>
         Schedule(at, () =>
@@ -349,21 +474,68 @@ internal sealed class Simulator
         }
         if (ready.Persist.IsEmpty)
         {
-            Complete(node, ready);
+            Complete(node, ready, messagesSent: false);
+            return;
         }
-        else
+        var incarnation = node.Incarnation;
+        var latencyUnits = diskRng.Next(config.MaxDiskLatencyUnits + 1);
+        var messagesSent = false;
+        if (node.Log is { } log)
         {
-            var incarnation = node.Incarnation;
-            Schedule(Now + diskRng.Next(config.MaxDiskLatencyUnits + 1), () => OnNode(node, incarnation, () => Complete(node, ready)));
+            // The write reaches the OS now; Complete syncs it once the disk latency has passed.
+            node.Disk.Apply(ready.Persist);
+            log.Append(ready.Persist);
+            if (config.BrokenSendBeforeSync)
+            {
+                SendMessages(node, ready);
+                messagesSent = true;
+            }
+            if (faultsOn && storageRng.NextDouble() < config.CrashInStorageRate)
+            {
+                // Scheduled before Complete, so at an equal time the crash comes first.
+                Schedule(Now + storageRng.Next(latencyUnits + 1), () =>
+                {
+                    if (node.Up && node.Incarnation == incarnation && faultsOn)
+                    {
+                        StorageCrash(node, "between appending a Ready's records and syncing them");
+                    }
+                });
+            }
         }
+        Schedule(Now + latencyUnits, () => OnNode(node, incarnation, () => Complete(node, ready, messagesSent)));
     }
 
-    private void Complete(SimNode node, Ready ready)
+    private void SendMessages(SimNode node, Ready ready)
     {
-        node.Disk.Apply(ready.Persist);
         foreach (var message in ready.Messages)
         {
             Send(message);
+        }
+        if (config.BrokenSendBeforeSync && faultsOn && ready.Messages.Any(m => m.Type is MessageType.Promise or MessageType.Accepted)
+            && storageRng.NextDouble() < config.CrashAfterPromiseRate)
+        {
+            // The broken variant's window: a vote is out, its record not yet synced.
+            StorageCrash(node, "after revealing a vote whose record is not synced");
+        }
+    }
+
+    private void Complete(SimNode node, Ready ready, bool messagesSent)
+    {
+        if (node.Log is { } log)
+        {
+            log.Sync();
+        }
+        else
+        {
+            node.Disk.Apply(ready.Persist);
+        }
+        if (!messagesSent)
+        {
+            SendMessages(node, ready);
+        }
+        if (!node.Up)
+        {
+            return;
         }
         if (ready.RoleChange is { } role)
         {
@@ -428,15 +600,108 @@ internal sealed class Simulator
         }
         var stream = new MemoryStream();
         node.Applier.Snapshot(stream);
-        node.SnapshotBytes = stream.ToArray();
+        var bytes = stream.ToArray();
+        var floor = applied - config.SnapshotRetainSlots;
+        if (node.Log is not null)
+        {
+            // As the server does it: the snapshot file durable first, then the core and the log compacted.
+            if (!WriteSnapshotFile(node, bytes, applied, "taking"))
+            {
+                return;
+            }
+            node.SnapshotBytes = bytes;
+            node.SnapshotSlot = applied;
+            Result.SnapshotsTaken++;
+            if (floor > node.Replica!.SnapshotSlot)
+            {
+                node.Replica.Compact(floor);
+                CompactLog(node, floor);
+            }
+            return;
+        }
+        node.SnapshotBytes = bytes;
         node.SnapshotSlot = applied;
         Result.SnapshotsTaken++;
-        var floor = applied - config.SnapshotRetainSlots;
         if (floor > node.Replica!.SnapshotSlot)
         {
             node.Disk.CompactThrough(floor);
             node.Replica.Compact(floor);
         }
+    }
+
+    /// <summary>
+    /// Real-log mode: writes a snapshot file and commits it (fsync, rename, directory fsync). With
+    /// <see cref="SimConfig.CrashInStorageRate"/> the power fails at a random write or sync of it,
+    /// or right after it (before the log is compacted). False when the replica crashed.
+    /// </summary>
+    private bool WriteSnapshotFile(SimNode node, byte[] bytes, long slot, string why)
+    {
+        var device = node.Device!;
+        var crashAt = faultsOn && storageRng.NextDouble() < config.CrashInStorageRate ? storageRng.Next(8) : -1;
+        if (crashAt >= 0 && crashAt < 6)
+        {
+            device.CrashAfterOperations = crashAt;
+        }
+        try
+        {
+            using var writer = node.Snapshots!.BeginWrite(slot);
+            writer.Write(bytes);
+            writer.Commit();
+        }
+        catch (SimulatedCrashException)
+        {
+            StorageCrash(node, $"while committing the snapshot file of slot {slot} ({why})");
+            return false;
+        }
+        device.CrashAfterOperations = null;
+        if (crashAt >= 6)
+        {
+            StorageCrash(node, $"after committing the snapshot file of slot {slot} ({why}), before compacting the log");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Real-log mode: the log rewritten without the slots through <paramref name="floor"/>; with
+    /// <see cref="SimConfig.CrashInStorageRate"/> the power fails at a random write or sync of it.
+    /// False when the replica crashed.
+    /// </summary>
+    private bool CompactLog(SimNode node, long floor)
+    {
+        var device = node.Device!;
+        node.Disk.CompactThrough(floor);
+        if (faultsOn && storageRng.NextDouble() < config.CrashInStorageRate)
+        {
+            device.CrashAfterOperations = storageRng.Next(6);
+        }
+        try
+        {
+            node.Log!.Compact(node.Disk);
+        }
+        catch (SimulatedCrashException)
+        {
+            StorageCrash(node, $"while compacting the log through slot {floor}");
+            return false;
+        }
+        device.CrashAfterOperations = null;
+        return true;
+    }
+
+    /// <summary>A power failure at a storage step the swarm aims at; the replica comes back soon.</summary>
+    private void StorageCrash(SimNode node, string where)
+    {
+        Result.StorageCrashes++;
+        Record($"r{node.Id} crashes {where}");
+        Crash(node);
+        Schedule(Now + (long)(1 + storageRng.Next(15)) * SimConfig.UnitsPerTick, () =>
+        {
+            if (faultsOn && !node.Up)
+            {
+                Record($"r{node.Id} restarts");
+                StartReplica(node);
+            }
+        });
     }
 
     /// <summary>A leader's driver sends its newest durable snapshot, whole, through the simulated network.</summary>
@@ -476,6 +741,11 @@ internal sealed class Simulator
         {
             return;
         }
+        if (node.Log is not null)
+        {
+            InstallSnapshotThroughDevice(node, replica, bytes, slot);
+            return;
+        }
         node.Applier.Restore(new MemoryStream(bytes));
         if (node.Applier.AppliedSlot != slot)
         {
@@ -511,6 +781,48 @@ internal sealed class Simulator
         }
         Record($"r{node.Id} installs snapshot of slot {slot}");
         RecordState(node, slot);
+        ServeReads(node);
+    }
+
+    /// <summary>
+    /// Real-log mode, in the server's order: the received snapshot written as a snapshot file and
+    /// committed, the applier restored from it, <see cref="Replica.InstallSnapshot"/>, then the log compacted.
+    /// </summary>
+    private void InstallSnapshotThroughDevice(SimNode node, Replica replica, byte[] bytes, long slot)
+    {
+        if (!WriteSnapshotFile(node, bytes, slot, "installing"))
+        {
+            Result.CrashesMidInstall++;
+            return;
+        }
+        node.SnapshotBytes = bytes;
+        node.SnapshotSlot = slot;
+        node.Applier.Restore(new MemoryStream(bytes));
+        if (node.Applier.AppliedSlot != slot)
+        {
+            Violation($"r{node.Id}: snapshot of slot {slot} restores applied slot {node.Applier.AppliedSlot}");
+        }
+        if (faultsOn && faultRng.NextDouble() < config.CrashMidInstallRate)
+        {
+            Result.CrashesMidInstall++;
+            StorageCrash(node, $"while installing the snapshot of slot {slot} (file durable, log not compacted)");
+            return;
+        }
+        if (!replica.InstallSnapshot(slot))
+        {
+            Violation($"r{node.Id}: InstallSnapshot({slot}) refused above applied {replica.AppliedIndex}");
+        }
+        Result.SnapshotsInstalled++;
+        if (node.Id == config.OutageReplica && Result.OutageFloorLeadSlots != long.MinValue)
+        {
+            Result.OutageReplicaInstalls++;
+        }
+        Record($"r{node.Id} installs snapshot of slot {slot}");
+        RecordState(node, slot);
+        if (!CompactLog(node, slot))
+        {
+            return;
+        }
         ServeReads(node);
     }
 
@@ -761,6 +1073,22 @@ internal sealed class Simulator
     {
         Result.Crashes++;
         Record($"r{node.Id} crashes" + (node.InFlight is { Persist.IsEmpty: false } ? " (losing an unfinished write)" : ""));
+        if (node.Device is { } device)
+        {
+            // A power failure: unsynced bytes go (a torn prefix may stay, maybe with a flipped bit).
+            // The log is dropped, not disposed: disposing would sync what the crash must lose.
+            node.Log = null;
+            node.Snapshots = null;
+            var report = device.Crash();
+            node.LastCrash = report;
+            foreach (var damage in report.Damage)
+            {
+                Result.UnsyncedBytesLost += damage.UnsyncedBytes - damage.KeptBytes;
+                Result.BitFlips += damage.FlippedOffset is null ? 0 : 1;
+                Record($"r{node.Id} disk: {damage.Path} kept {damage.KeptBytes} of {damage.UnsyncedBytes} unsynced bytes"
+                    + (damage.FlippedOffset is { } at ? $", bit flipped at {at}" : ""));
+            }
+        }
         node.Up = false;
         node.Paused = false;
         node.Incarnation++;
