@@ -60,6 +60,11 @@ public sealed class Replica
     private Ballot? leaseGrantedTo; // null after a restart: whoever held a lease then is unknown
     private long leaseGrantedUntilTick;
 
+    // Rebuilding (see the constructor): a learner only, until its commit index reaches rebuildTargetSlot.
+    private bool rebuilding;
+    private long rebuildTargetSlot; // 0 until the first message of a leader sets it
+    private Ballot rebuildMaxBallot; // the highest ballot seen in any message while rebuilding
+
     // Time and roles.
     private long now;
     private Role role = Role.Follower;
@@ -109,8 +114,20 @@ public sealed class Replica
     /// crashed after making an installed snapshot durable but before recording its compaction finds a
     /// snapshot newer than the log's commit index: it calls <see cref="DurableState.CompactThrough"/>
     /// with the snapshot's slot before passing the state here (the snapshot proves those slots decided).
+    /// <para>
+    /// <paramref name="rebuilding"/>: storage found the log damaged (a corrupt record in the middle),
+    /// so this replica can no longer vouch for what it promised or accepted. The driver discards that
+    /// log and passes a state with no entries (a snapshot only, or nothing; see
+    /// <see cref="DurableState.CompactThrough"/>). Until it has caught up (<see cref="IsRebuilding"/>
+    /// turns false) the replica is a non-voting learner, as in "Paxos Made Live": it never promises,
+    /// never votes, never campaigns and grants no lease; it only learns decided slots (CatchUp,
+    /// <see cref="InstallSnapshot"/>). The driver keeps its own durable "rebuilding" marker from the
+    /// moment it discards the log and passes <c>rebuilding: true</c> on every restart until it has
+    /// seen <see cref="IsRebuilding"/> false after an <see cref="Advance"/> (the Ready that ended the
+    /// rebuild carries the raised promise in its Persist).
+    /// </para>
     /// </summary>
-    public Replica(ReplicaOptions options, DurableState recovered, Random random, long appliedSlot = 0)
+    public Replica(ReplicaOptions options, DurableState recovered, Random random, long appliedSlot = 0, bool rebuilding = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(recovered);
@@ -126,6 +143,9 @@ public sealed class Replica
             progress[peer] = new PeerProgress();
         }
 
+        // A rebuilding replica trusts nothing of its acceptor state but the snapshot (decided slots).
+        Invariant.Require(!rebuilding || recovered.Entries.Count == 0, "a rebuilding replica starts from a snapshot only (no log entries)");
+        this.rebuilding = rebuilding;
         // The snapshot belongs to the state machine, not to the acceptor: even the broken variant that
         // forgets the acceptor's state keeps it (and takes the applied state as its floor).
         Invariant.Require(recovered.SnapshotSlot >= 0, "snapshot slot >= 0");
@@ -174,6 +194,18 @@ public sealed class Replica
 
     public Ballot PromisedBallot => promised;
 
+    /// <summary>
+    /// True while this replica rebuilds after its log was damaged: a non-voting learner (no Promise,
+    /// no Accepted, no lease, no campaign) until its commit index reaches <see cref="RebuildTargetSlot"/>.
+    /// </summary>
+    public bool IsRebuilding => rebuilding;
+
+    /// <summary>
+    /// While rebuilding: the slot whose decision ends the rebuild, set from the first Accept or
+    /// Heartbeat of a leader (0 until then). See <c>NoteLeaderWhileRebuilding</c>.
+    /// </summary>
+    public long RebuildTargetSlot => rebuildTargetSlot;
+
     public long CommitIndex => commitIndex;
 
     public long AppliedIndex => appliedIndex;
@@ -214,6 +246,11 @@ public sealed class Replica
             return;
         }
         highestSeenRound = Math.Max(highestSeenRound, message.Ballot.Round);
+        if (rebuilding)
+        {
+            // Whatever ballot exists anywhere may be one this replica promised before the damage.
+            rebuildMaxBallot = Ballot.Max(rebuildMaxBallot, message.Ballot);
+        }
         switch (message.Type)
         {
             case MessageType.Prepare: OnPrepare(message); break;
@@ -241,7 +278,7 @@ public sealed class Replica
         {
             electionElapsedTicks++;
             // A lease this replica granted to someone else still binds it: wait it out.
-            if (electionElapsedTicks >= electionTimeoutTicks && !LeaseBlocks(null))
+            if (electionElapsedTicks >= electionTimeoutTicks && !LeaseBlocks(null) && !rebuilding)
             {
                 Campaign();
             }
@@ -349,6 +386,7 @@ public sealed class Replica
         }
         learnedThrough = Math.Max(learnedThrough, commitIndex);
         AdvanceCommit(); // decided entries kept above the slot may extend the prefix now
+        MaybeFinishRebuild();
         CheckInvariants();
         return true;
     }
@@ -445,6 +483,14 @@ public sealed class Replica
 
     private void OnPrepare(Message m)
     {
+        if (rebuilding)
+        {
+            // No Promise (it cannot report what it accepted before the damage, nor honour what it
+            // promised), no Nack (a candidate would read it as a refusal or a snapshot hint), and
+            // no raised promise: it stays silent, as if the Prepare were lost. Its ballot is
+            // remembered (Step) and promised when the rebuild ends.
+            return;
+        }
         if (m.Ballot < promised)
         {
             SendNack(m);
@@ -504,6 +550,7 @@ public sealed class Replica
         {
             return;
         }
+        if (rebuilding) { LearnWhileRebuilding(m); }
         if (m.Ballot < promised)
         {
             SendNack(m);
@@ -540,6 +587,10 @@ public sealed class Replica
 
     private void OnHeartbeat(Message m)
     {
+        if (rebuilding && !LearnWhileRebuilding(m))
+        {
+            return;
+        }
         if (m.Ballot < promised)
         {
             SendNack(m);
@@ -578,11 +629,123 @@ public sealed class Replica
             Persist(entry.Slot, state);
         }
         AdvanceCommit();
+        if (rebuilding && !LearnWhileRebuilding(m))
+        {
+            return;
+        }
         if (m.Ballot == promised && role == Role.Follower)
         {
             FollowLeader(m);
             SendHeartbeatAck(m);
         }
+    }
+
+    // ---------------------------------------------------------------- rebuilding (learner)
+
+    /// <summary>
+    /// A leader's Accept, Heartbeat or CatchUp reached a rebuilding replica. It learns who leads and
+    /// sets its target slot (first leader message only); if that ends the rebuild it returns true and
+    /// the caller handles the message as any replica would. Otherwise it asks for catch-up when the
+    /// sender knows more decided slots than it does, and returns false: nothing stored, no vote.
+    /// <para>
+    /// The reply is a Nack carrying the leader's own ballot, Slot 0, this replica's commit index and
+    /// the request's commit index (EchoCommitIndex). A leader treats it only as "send me decided
+    /// entries" (<c>OnNack</c> → <c>MaybeSendCatchUp</c>): it is not a vote, renews no lease and
+    /// does not count as hearing from the peer. It cannot be mistaken for the other Nacks: a refusal
+    /// carries a ballot above the request's (the receiver steps down only on that), and the
+    /// snapshot-floor hint answers a Prepare and carries its floor (at least 1) in Slot. An ack
+    /// (HeartbeatAck) is not used because the leader counts every ack as a lease.
+    /// </para>
+    /// <para>
+    /// The target slot S is the decision that ends the rebuild: "observe one complete instance that
+    /// was started after rebuilding began" (Paxos Made Live). S is beyond anything the sender can
+    /// have had outstanding when it sent this message: a leader keeps at most
+    /// <see cref="ReplicaOptions.WindowSlots"/> slots above its commit index in flight (right after its
+    /// election it may re-propose more, the accepted values it learned in phase 1), and an Accept's own
+    /// slot is included. So S is proposed after this replica started rebuilding, and since this
+    /// replica votes for nothing meanwhile, S is chosen by a majority of replicas with intact state.
+    /// </para>
+    /// </summary>
+    private bool LearnWhileRebuilding(Message m)
+    {
+        if (rebuildTargetSlot == 0)
+        {
+            rebuildTargetSlot = Math.Max(m.Type == MessageType.Accept ? m.Slot : 0, m.CommitIndex + options.WindowSlots + 1);
+        }
+        if (m.Ballot == rebuildMaxBallot && leaderId != m.From)
+        {
+            leaderId = m.From; // for redirects only: the highest-ballot leader it has heard from
+            roleDirty = true;
+        }
+        electionElapsedTicks = 0;
+        MaybeFinishRebuild();
+        if (!rebuilding)
+        {
+            return true;
+        }
+        if (m.CommitIndex > commitIndex)
+        {
+            messages.Add(new Message
+            {
+                Type = MessageType.Nack, From = id, To = m.From, Ballot = m.Ballot, Slot = 0,
+                CommitIndex = commitIndex, EchoCommitIndex = m.CommitIndex,
+            });
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Ends the rebuild once the commit index reaches the target slot S (by CatchUp, a snapshot or
+    /// learning): from here on the durable state is trustworthy, it promises and votes normally, and
+    /// everything it promises or accepts is persisted as usual. Why that is safe:
+    /// <list type="bullet">
+    /// <item>While rebuilding it promised and accepted nothing and granted no lease, so every promise
+    ///   quorum, accept majority and lease majority formed meanwhile consists of replicas whose state
+    ///   is intact: ordinary Paxos. What it learned (commit indexes, CatchUp entries, snapshots) are
+    ///   decided values, safe to take from any leader of any ballot, and they are what it persisted.</item>
+    /// <item>Forgotten accepted values. A value chosen with a vote it lost was chosen in a slot proposed
+    ///   before the damage, hence below S (S is proposed after rebuilding began, and leaders assign
+    ///   slots in increasing order). At the end every slot up to S is in its decided prefix, held with
+    ///   its decided value (and a ballot at least that of the choosing one, as for any replica caught up
+    ///   by CatchUp): a later Promise reports those above the candidate's commit index, and the
+    ///   snapshot-floor rule (<c>OnPrepare</c>) refuses candidates that are behind its floor. So no later
+    ///   candidate can miss a value that was chosen with its lost vote.</item>
+    /// <item>Forgotten promise. It may have promised a ballot P before the damage, and a candidate may
+    ///   have counted that promise, relying on it never to accept below P again. So at the end its
+    ///   promise is raised (and persisted, in the same Ready as any vote that follows) to the highest
+    ///   ballot it saw in any message while rebuilding: the leaders' ballots and the Prepares it ignored.
+    ///   A candidate that won with its old promise sends it Accepts and heartbeats under P (to every
+    ///   peer), so P is seen unless that leader is cut off from it; and S, chosen after the damage by
+    ///   a majority without it, was accepted by every member of that majority under a ballot no lower
+    ///   than anything they had promised. In a group of three the other two form that majority and one
+    ///   of them is P's candidate (it promised P before this replica could), so S is chosen under a
+    ///   ballot ≥ P; and a leader that knows S decided, which is what sends the CatchUp (or, answering
+    ///   this replica's request, lists it for the snapshot) that ends the rebuild, leads a ballot ≥ P
+    ///   too (a leader below P can neither get P's candidate's vote nor learn a decision without
+    ///   first stepping down to P). Its ballot is among those seen, so the raise covers P.</item>
+    /// </list>
+    /// Limits (the rule is Paxos Made Live's, not a proof for every schedule): a message sent before
+    /// the damage and delivered after it can set S too low, and in groups of five or more a ballot P
+    /// whose messages never reach this replica before S is decided is not covered by the raise. The
+    /// window margin in S and the raise to every ballot seen make both need lost or long-delayed
+    /// messages together with a leader change during the rebuild.
+    /// The raised promise may exceed the current leader's ballot; it then gets a Nack on its next
+    /// request and steps down, as it would from any replica that promised a higher ballot.
+    /// </summary>
+    private void MaybeFinishRebuild()
+    {
+        if (!rebuilding || rebuildTargetSlot == 0 || commitIndex < rebuildTargetSlot)
+        {
+            return;
+        }
+        rebuilding = false;
+        if (rebuildMaxBallot > promised)
+        {
+            promised = rebuildMaxBallot;
+            promiseDirty = true;
+        }
+        roleDirty = true;
+        ResetElectionTimer();
     }
 
     private void FollowLeader(Message m)
@@ -795,6 +958,13 @@ public sealed class Replica
         if (role != Role.Follower && m.Ballot > ballot)
         {
             BecomeFollower(-1);
+        }
+        else if (role == Role.Leader && m.Ballot == ballot && m.Slot == 0)
+        {
+            // A rebuilding replica (a learner, LearnWhileRebuilding) is behind: send it decided
+            // entries or a snapshot. Not NoteReply: it is no vote, no lease, and not a peer this
+            // leader can count on for a majority.
+            MaybeSendCatchUp(m);
         }
         else if (role == Role.Candidate && m.Ballot == ballot && m.CommitIndex > commitIndex)
         {
@@ -1176,5 +1346,6 @@ public sealed class Replica
         Invariant.Require(role != Role.Leader || promised == ballot, "a leader's promise is its own ballot");
         Invariant.Require(role != Role.Leader || nextSlot > commitIndex, "the leader proposes above the commit index");
         Invariant.Require(pendingBytes >= 0 && pendingReadCount >= 0, "queue accounting");
+        Invariant.Require(!rebuilding || role == Role.Follower, "a rebuilding replica is a follower");
     }
 }

@@ -12,8 +12,11 @@ public sealed class ClusterOptions
     /// <summary>A command not answered within this long fails with an error that says whether it may have been applied.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A proposal neither decided nor dropped after this many ticks is proposed again (same id: applied once).</summary>
-    public int RetryAfterTicks { get; init; } = 50;
+    /// <summary>
+    /// A write forwarded to the leader (or a read) not answered after this many ticks is sent
+    /// again (same id: applied once): for frames lost with a link. A leader change re-sends at once.
+    /// </summary>
+    public int RetryAfterTicks { get; init; } = 200;
 
     /// <summary>How often the leader proposes the expiry sweep.</summary>
     public TimeSpan ExpireSweepInterval { get; init; } = TimeSpan.FromMilliseconds(100);

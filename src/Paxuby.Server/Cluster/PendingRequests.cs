@@ -20,6 +20,9 @@ internal sealed class PendingWrite(int viaNode, Command command, long deadlineTi
     /// <summary>Its place in the order this replica received writes; retries keep it.</summary>
     public long Order { get; set; }
 
+    /// <summary>True when it was last sent to a leader elsewhere (rather than proposed here).</summary>
+    public bool Forwarded { get; set; }
+
     /// <summary>True while it waits in the replica's proposal queue.</summary>
     public bool Queued { get; set; }
 

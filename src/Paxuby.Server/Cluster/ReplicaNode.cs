@@ -304,7 +304,9 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             foreach (PendingWrite write in _writes.Values.ToList())
             {
                 if (tick > write.DeadlineTick) FailWrite(write);
-                else if (!write.Queued && (write.ProposedAtTick < 0 || tick - write.ProposedAtTick > _options.RetryAfterTicks)) retry = true;
+                // A write in this leader's own core needs no timer: the core decides it, or lists
+                // it as dropped, or a role change requeues it. A forwarded one may be lost with a link.
+                else if (!write.Queued && (write.ProposedAtTick < 0 || (write.Forwarded && tick - write.ProposedAtTick > _options.RetryAfterTicks))) retry = true;
             }
             if (retry) RequeueAll();
         }
@@ -386,6 +388,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                     {
                         write.EverProposed = true;
                         write.ProposedAtTick = _tick;
+                        write.Forwarded = false;
                     }
                     else
                     {
@@ -411,6 +414,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 _peers.Send(new ForwardedWrite(Id, core.LeaderId, write.Command));
                 write.EverProposed = true; // the leader may have queued it: a timeout cannot say it was not applied
                 write.ProposedAtTick = _tick;
+                write.Forwarded = true;
             }
             else
             {

@@ -121,6 +121,12 @@ internal sealed record SimConfig
     /// </summary>
     public bool BrokenSendBeforeSync { get; init; }
 
+    /// <summary>
+    /// Real log: a MiddleCorruption report inside the tail the last crash damaged is a violation
+    /// too, instead of being cut off and counted (<c>PAXUBY_STRICT_RECOVERY=1</c>; see the README).
+    /// </summary>
+    public bool StrictRecovery { get; init; }
+
     internal TestFaults Faults { get; init; } = TestFaults.None;
 
     public Func<int, ReplicaOptions>? OptionsOverride { get; init; }

@@ -6,8 +6,8 @@ namespace Paxuby.Consensus.Tests.Simulation;
 /// <summary>
 /// The simulation swarm. <c>PAXUBY_SEED=n</c> replays exactly one seed; <c>PAXUBY_SOAK_SEEDS=n</c>
 /// runs a soak of n further seeds (the soak test does nothing without it); <c>PAXUBY_DURABILITY=wal</c>
-/// (or <c>memory</c>) makes every soak seed use the real write-ahead log (or the in-memory state)
-/// instead of letting each seed choose.
+/// (or <c>memory</c>) makes every seed of the swarm or the soak use the real write-ahead log (or the
+/// in-memory state) instead of letting each seed choose.
 /// </summary>
 public sealed class SimulationTests(ITestOutputHelper output)
 {
@@ -55,7 +55,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
     {
         var replay = Environment.GetEnvironmentVariable("PAXUBY_SEED");
         var seeds = replay is null ? Enumerable.Range(1, SwarmSeeds).ToArray() : [int.Parse(replay)];
-        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed));
+        var durability = DurabilityFromEnvironment();
+        var strict = Environment.GetEnvironmentVariable("PAXUBY_STRICT_RECOVERY") is "1";
+        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed, durability: durability) with { StrictRecovery = strict });
         Report(results);
         var failed = results.FirstOrDefault(r => !r.Ok);
         Assert.True(failed is null, failed?.Describe());
@@ -72,14 +74,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
         }
         var first = Environment.GetEnvironmentVariable("PAXUBY_SOAK_FIRST_SEED") is { } f ? int.Parse(f) : SoakFirstSeed;
         var seeds = Enumerable.Range(first, int.Parse(count)).ToArray();
-        var durability = Environment.GetEnvironmentVariable("PAXUBY_DURABILITY") switch
-        {
-            null or "" or "mixed" => (Durability?)null,
-            "wal" => Durability.WriteAheadLog,
-            "memory" => Durability.InMemory,
-            var other => throw new ArgumentException($"PAXUBY_DURABILITY={other}: use wal, memory or mixed"),
-        };
-        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed, durability: durability));
+        var durability = DurabilityFromEnvironment();
+        var strict = Environment.GetEnvironmentVariable("PAXUBY_STRICT_RECOVERY") is "1";
+        var results = RunSeeds(seeds, seed => SimConfig.FromSeed(seed, durability: durability) with { StrictRecovery = strict });
         Report(results);
         var failed = results.Where(r => !r.Ok).ToList();
         foreach (var failure in failed)
@@ -140,6 +137,15 @@ public sealed class SimulationTests(ITestOutputHelper output)
             });
         return loop.LowestBreakIteration is { } lowest ? results[(int)lowest] : null;
     }
+
+    /// <summary><c>PAXUBY_DURABILITY</c>: wal or memory forces the mode for every seed; unset or mixed lets each seed choose.</summary>
+    private static Durability? DurabilityFromEnvironment() => Environment.GetEnvironmentVariable("PAXUBY_DURABILITY") switch
+    {
+        null or "" or "mixed" => null,
+        "wal" => Durability.WriteAheadLog,
+        "memory" => Durability.InMemory,
+        var other => throw new ArgumentException($"PAXUBY_DURABILITY={other}: use wal, memory or mixed"),
+    };
 
     private static SimResult[] RunSeeds(int[] seeds, Func<int, SimConfig> configFor)
     {

@@ -61,7 +61,8 @@ internal sealed class SimResult
 
     public string Describe() =>
         $"{Config}\nviolations:\n  {string.Join("\n  ", Violations)}\nlast events:\n{Trace}\n"
-        + $"reproduce with: PAXUBY_SEED={Config.Seed} dotnet test tests/Paxuby.Consensus.Tests";
+        + $"reproduce with: PAXUBY_DURABILITY={(Config.Durability == Durability.WriteAheadLog ? "wal" : "memory")} PAXUBY_SEED={Config.Seed} "
+        + "dotnet test tests/Paxuby.Consensus.Tests --filter FullyQualifiedName~Swarm";
 }
 
 /// <summary>
@@ -392,7 +393,7 @@ internal sealed class Simulator
         }
         var (durable, report) = WriteAheadLog.Recover(node.LogDirectory, device);
         Result.LogRecoveries++;
-        if (report.MiddleCorruption && IsInDamagedTail(node, report))
+        if (report.MiddleCorruption && !config.StrictRecovery && IsInDamagedTail(node, report))
         {
             // Not lost data: every record from the bad one on was unsynced when the power failed,
             // so none was revealed. Cut the log there (what recovery does for a torn tail) and recover again.
