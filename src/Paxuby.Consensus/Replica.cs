@@ -550,7 +550,10 @@ public sealed class Replica
         {
             return;
         }
-        if (rebuilding) { LearnWhileRebuilding(m); }
+        if (rebuilding && !LearnWhileRebuilding(m))
+        {
+            return; // stores nothing, votes nothing: the value is learned later, once decided
+        }
         if (m.Ballot < promised)
         {
             SendNack(m);
