@@ -176,5 +176,42 @@ public sealed class ReplicaProcessesTests(ITestOutputHelper output)
         Assert.Equal(Bulk("value1199"), after.Call("GET", "snap:1199"));
     }
 
+    [Fact]
+    public void Replica_with_a_log_damaged_in_the_middle_rejoins_as_a_learner_and_votes_again_once_caught_up()
+    {
+        using var cluster = new ReplicaProcesses();
+        int leader = cluster.WaitForLeader();
+        int damaged = (leader + 1) % 3;
+        int other = (leader + 2) % 3;
+        using RawClient writer = cluster.Connect(leader);
+        for (int i = 0; i < 200; i++) Assert.Equal("+OK\r\n", writer.Call("SET", "before:" + i, "v" + i));
+
+        cluster.Crash(damaged);
+        string segment = Directory.GetFiles(Path.Combine(cluster.Directory, "data", $"node-{damaged}", "wal"), "*.wal").Single();
+        byte[] bytes = File.ReadAllBytes(segment);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(segment, bytes);
+
+        cluster.Start(damaged);
+        Assert.Contains("rejoins as a learner", cluster[damaged].Output);
+        using RawClient atDamaged = cluster.Connect(damaged);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        int written = 0;
+        // New writes give it an instance that began after it started: once that is decided and
+        // it has caught up to it, it votes again.
+        while (atDamaged.Call("INFO", "consensus").Contains("paxos_rebuilding:1\r\n", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the damaged replica never finished its rebuild");
+            Assert.Equal("+OK\r\n", writer.Call("SET", "after:" + written, "w"));
+            written++;
+        }
+        Assert.Equal(Bulk("v199"), atDamaged.Call("GET", "before:199"));
+
+        // With the third replica gone, the leader needs the rebuilt one's vote to commit.
+        cluster.Crash(other);
+        Assert.Equal("+OK\r\n", writer.Call("SET", "needs-its-vote", "yes"));
+        Assert.Equal(Bulk("yes"), atDamaged.Call("GET", "needs-its-vote"));
+    }
+
     private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
 }

@@ -45,25 +45,64 @@ internal sealed class ReplicaHost : IDisposable
         SnapshotRestoreTime = restore.Elapsed;
 
         (DurableState durable, RecoveryReport report) = WriteAheadLog.Recover(logDirectory, device);
-        if (report.MiddleCorruption)
+        _device = device;
+        _rebuildMarker = Path.Combine(nodeDirectory, "REBUILDING");
+        string? damage = report.MiddleCorruption
+            ? $"its log is damaged before its end ({report})"
+            : durable.SnapshotSlot > Applier.AppliedSlot
+                ? $"its log starts after slot {durable.SnapshotSlot} but its newest valid snapshot covers only slot {Applier.AppliedSlot}" +
+                  (rejected.Count > 0 ? $" (rejected: {string.Join("; ", rejected)})" : "")
+                : null;
+        if (damage is not null || device.Exists(_rebuildMarker))
         {
-            throw new InvalidDataException(
-                $"replica {options.ReplicaId}: {report}; its log is damaged before its end, so it cannot vouch for what it promised. " +
-                $"Move {nodeDirectory} aside and let the replica rejoin empty from the others.");
-        }
-        if (durable.SnapshotSlot > Applier.AppliedSlot)
-        {
-            throw new InvalidDataException(
-                $"replica {options.ReplicaId}: its log starts after slot {durable.SnapshotSlot} but its newest valid snapshot covers only slot {Applier.AppliedSlot}" +
-                (rejected.Count > 0 ? $" (rejected: {string.Join("; ", rejected)})" : "") +
-                $". Move {nodeDirectory} aside and let the replica rejoin empty from the others.");
+            // It can no longer vouch for what it promised or accepted: set the log aside and
+            // rejoin as a learner that votes for nothing until it has caught up (Paxos Made Live).
+            // The marker keeps it so across a restart until the rebuild is over.
+            RebuildReason = damage ?? "a rebuild was under way when it stopped";
+            if (!device.Exists(_rebuildMarker))
+            {
+                device.Create(_rebuildMarker).Dispose();
+                device.SyncDirectory(nodeDirectory);
+            }
+            SetLogAside(device, logDirectory, Path.Combine(nodeDirectory, "wal.damaged"));
+            durable = new DurableState();
+            report = new RecoveryReport();
         }
         // The snapshot holds every slot up to its own: the log below it is history.
         durable.CompactThrough(Applier.AppliedSlot);
         Recovery = report;
         _log = WriteAheadLog.Open(logDirectory, device: device);
         Durable = durable;
-        Core = new Replica(options, durable.Clone(), new Random(seed), Applier.AppliedSlot);
+        Core = new Replica(options, durable.Clone(), new Random(seed), Applier.AppliedSlot, rebuilding: RebuildReason is not null);
+    }
+
+    private readonly IStorageDevice _device;
+    private readonly string _rebuildMarker;
+
+    /// <summary>Why this replica rejoined as a non-voting learner; null when its log was sound.</summary>
+    public string? RebuildReason { get; private set; }
+
+    /// <summary>Called after each Advance: once the core has caught up, the rebuild is over and the marker goes.</summary>
+    public bool FinishRebuildIfDone()
+    {
+        if (RebuildReason is null || Core.IsRebuilding) return false;
+        // The raised promise the core persisted on leaving the rebuild must be on disk first.
+        _log.Sync();
+        _device.Delete(_rebuildMarker);
+        _device.SyncDirectory(Path.GetDirectoryName(_rebuildMarker)!);
+        RebuildReason = null;
+        return true;
+    }
+
+    private static void SetLogAside(IStorageDevice device, string logDirectory, string asideDirectory)
+    {
+        device.CreateDirectory(asideDirectory);
+        foreach (string name in device.List(logDirectory, ".wal"))
+        {
+            device.Rename(Path.Combine(logDirectory, name), Path.Combine(asideDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{name}"));
+        }
+        device.SyncDirectory(asideDirectory);
+        device.SyncDirectory(logDirectory);
     }
 
     public ReplicaOptions Options { get; }

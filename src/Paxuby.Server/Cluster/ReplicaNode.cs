@@ -80,6 +80,10 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
         foreach (string rejected in host.RejectedSnapshots) _logger.LogWarning("replica {Node} skipped a damaged snapshot: {Reason}", host.Id, rejected);
         _logger.LogInformation("replica {Node} recovered its log: {Report}", host.Id, host.Recovery);
+        if (host.RebuildReason is { } reason)
+        {
+            _logger.LogWarning("replica {Node}: {Reason}; its log is set aside in wal.damaged and it rejoins as a learner that votes for nothing until it has caught up from the others", host.Id, reason);
+        }
     }
 
     public int Id => _host.Id;
@@ -177,6 +181,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                     SnapshotsTaken = _host.SnapshotsTaken,
                     SnapshotsInstalled = _host.SnapshotsInstalled,
                     LogSlots = core.LogSlotCount,
+                    Rebuilding = core.IsRebuilding,
                 },
             };
         }
@@ -564,6 +569,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
         foreach (int peer in ready.SnapshotsToSend) StartSnapshotTransfer(peer);
         _host.Core.Advance(ready);
+        if (_host.FinishRebuildIfDone()) _logger.LogWarning("replica {Node} caught up: it votes again", Id);
         ServeReads();
     }
 

@@ -66,4 +66,7 @@ public sealed record ConsensusStats(
     public long SnapshotsInstalled { get; init; }
 
     public int LogSlots { get; init; }
+
+    /// <summary>True while the replica rejoins as a non-voting learner after its log was damaged.</summary>
+    public bool Rebuilding { get; init; }
 }

@@ -146,6 +146,7 @@ public static class InfoReport
                 Field(text, "paxos_replica", consensus.ReplicaId);
                 Field(text, "paxos_replicas", node.Config.Addrs.Count);
                 Field(text, "paxos_role", consensus.Role);
+                Field(text, "paxos_rebuilding", consensus.Rebuilding ? 1 : 0);
                 Field(text, "paxos_leader", consensus.LeaderId);
                 Field(text, "paxos_leader_addr", consensus.LeaderId >= 0 && consensus.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[consensus.LeaderId] : "");
                 Field(text, "paxos_ballot", consensus.Ballot);
