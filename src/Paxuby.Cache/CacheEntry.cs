@@ -1,6 +1,9 @@
 namespace Paxuby.Cache;
 
-/// <summary>One key's value. Only strings for now; <see cref="Value"/> is never shared between keys.</summary>
+/// <summary>
+/// One key's value. Only strings for now; <see cref="Value"/> is never shared between keys and
+/// never changed in place (a write stores a new array), so a snapshot may hold it by reference.
+/// </summary>
 public sealed class CacheEntry
 {
     public CacheEntry(byte[] value, long expireAtMs)

@@ -68,6 +68,9 @@ public sealed class CacheStateMachine : IStateMachine
 
     public void Restore(Stream source) => LastAppliedTimestampMs = KeyspaceSnapshot.Read(Keyspace, source);
 
+    /// <summary>An image of the keyspace by reference (values are never changed in place), written later as <see cref="Snapshot"/> would now.</summary>
+    public Action<Stream> CaptureSnapshot() => KeyspaceSnapshot.Capture(Keyspace, LastAppliedTimestampMs).WriteTo;
+
     private void ExecuteSingle(ReadOnlySpan<byte> command, IBufferWriter<byte> reply, RespCommand args, long nowMs, bool isWrite)
     {
         if (command.Length < 3) throw new InvalidDataException("truncated command");

@@ -20,6 +20,14 @@ public sealed class Keyspace
     /// <summary>Numbers every change to any key; WATCH tokens come from it.</summary>
     public ChangeCounter Changes { get; } = new();
 
+    /// <summary>
+    /// Snapshot images holding value arrays by reference and not yet written: while any is, no
+    /// value is changed in place (INCR, normally allocation-free, stores a new array instead).
+    /// </summary>
+    internal int OutstandingCaptures;
+
+    internal bool ValuesShared => Volatile.Read(ref OutstandingCaptures) > 0;
+
     public long TotalKeys
     {
         get

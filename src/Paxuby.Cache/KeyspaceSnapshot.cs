@@ -15,44 +15,97 @@ internal static class KeyspaceSnapshot
     private const uint Magic = 0x534B5850; // "PXKS"
     private const int FormatVersion = 1;
 
-    public static void Write(Keyspace keyspace, long lastAppliedTimestampMs, Stream destination)
-    {
-        using var output = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        output.Write(Magic);
-        output.Write(FormatVersion);
-        output.Write(lastAppliedTimestampMs);
-        output.Write(keyspace.Changes.Value);
-        output.Write(Keyspace.DatabaseCount);
-        foreach (Database db in keyspace.Databases)
-        {
-            KeySlots slots = db.Slots;
-            output.Write(slots.Length);
-            output.Write(slots.FreeCount);
-            foreach (int slot in slots.FreeSlots) output.Write(slot);
-            output.Write(db.Tombstones.ForgottenVersion);
+    public static void Write(Keyspace keyspace, long lastAppliedTimestampMs, Stream destination) =>
+        Capture(keyspace, lastAppliedTimestampMs).WriteTo(destination);
 
-            output.Write(db.Count);
+    /// <summary>
+    /// The keyspace as of now, by reference: per database the slot layout and, per occupied slot,
+    /// the key, the value array, expiry and change number (copied, since entries change in place;
+    /// value arrays never do). Costs a pass over the slots, not a serialisation.
+    /// </summary>
+    public static KeyspaceImage Capture(Keyspace keyspace, long lastAppliedTimestampMs)
+    {
+        var databases = new DatabaseImage[Keyspace.DatabaseCount];
+        for (int d = 0; d < Keyspace.DatabaseCount; d++)
+        {
+            Database db = keyspace[d];
+            KeySlots slots = db.Slots;
+            var entries = new EntryImage[db.Count];
+            int n = 0;
             for (int slot = 0; slot < slots.Length; slot++)
             {
                 byte[]? key = slots.KeyAt(slot);
                 if (key is null) continue;
                 CacheEntry entry = slots.EntryAt(slot)!;
-                output.Write(slot);
-                WriteBytes(output, key);
-                WriteBytes(output, entry.Value);
-                output.Write(entry.ExpireAtMs);
-                output.Write(entry.Version);
+                entries[n++] = new EntryImage(slot, key, entry.Value, entry.ExpireAtMs, entry.Version);
             }
-
-            output.Write(db.Tombstones.PairCount);
+            var tombstones = new List<(byte[] Key, long Version, bool Current)>(db.Tombstones.PairCount);
             foreach (var (key, version) in db.Tombstones.InOrder)
             {
-                WriteBytes(output, key);
-                output.Write(version);
-                output.Write(db.Tombstones.TryGet(key, out long current) && current == version);
+                tombstones.Add((key, version, db.Tombstones.TryGet(key, out long current) && current == version));
+            }
+            databases[d] = new DatabaseImage(slots.Length, slots.FreeSlots.ToArray(), db.Tombstones.ForgottenVersion, entries, tombstones);
+        }
+        Interlocked.Increment(ref keyspace.OutstandingCaptures);
+        return new KeyspaceImage(keyspace, lastAppliedTimestampMs, keyspace.Changes.Value, databases);
+    }
+
+    internal readonly record struct EntryImage(int Slot, byte[] Key, byte[] Value, long ExpireAtMs, long Version);
+
+    internal sealed record DatabaseImage(int SlotLength, int[] FreeSlots, long ForgottenVersion, EntryImage[] Entries, List<(byte[] Key, long Version, bool Current)> Tombstones);
+
+    /// <summary>A captured keyspace; <see cref="WriteTo"/> writes exactly what <see cref="KeyspaceSnapshot.Write"/> wrote at capture.</summary>
+    internal sealed class KeyspaceImage(Keyspace keyspace, long lastAppliedTimestampMs, long changes, DatabaseImage[] databases)
+    {
+        private int _written;
+
+        /// <summary>Writes the image once; from then on the keyspace may change values in place again.</summary>
+        public void WriteTo(Stream destination)
+        {
+            if (Interlocked.Exchange(ref _written, 1) != 0) throw new InvalidOperationException("a captured snapshot is written once");
+            try
+            {
+                Write(destination);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref keyspace.OutstandingCaptures);
             }
         }
-        output.Flush();
+
+        private void Write(Stream destination)
+        {
+            using var output = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
+            output.Write(Magic);
+            output.Write(FormatVersion);
+            output.Write(lastAppliedTimestampMs);
+            output.Write(changes);
+            output.Write(Keyspace.DatabaseCount);
+            foreach (DatabaseImage db in databases)
+            {
+                output.Write(db.SlotLength);
+                output.Write(db.FreeSlots.Length);
+                foreach (int slot in db.FreeSlots) output.Write(slot);
+                output.Write(db.ForgottenVersion);
+                output.Write(db.Entries.Length);
+                foreach (EntryImage entry in db.Entries)
+                {
+                    output.Write(entry.Slot);
+                    WriteBytes(output, entry.Key);
+                    WriteBytes(output, entry.Value);
+                    output.Write(entry.ExpireAtMs);
+                    output.Write(entry.Version);
+                }
+                output.Write(db.Tombstones.Count);
+                foreach (var (key, version, current) in db.Tombstones)
+                {
+                    WriteBytes(output, key);
+                    output.Write(version);
+                    output.Write(current);
+                }
+            }
+            output.Flush();
+        }
     }
 
     /// <summary>Replaces the content of <paramref name="keyspace"/>; returns the recorded last applied timestamp.</summary>

@@ -113,23 +113,44 @@ public sealed class ExactlyOnceApplier
     public void Snapshot(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        Span<byte> header = stackalloc byte[4 + 8 + 8 + 4];
-        BinaryPrimitives.WriteInt32LittleEndian(header, SnapshotVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[4..], AppliedSlot);
-        BinaryPrimitives.WriteInt64LittleEndian(header[12..], LastTimestampMs);
-        BinaryPrimitives.WriteInt32LittleEndian(header[20..], lastByClient.Count);
-        destination.Write(header);
-        Span<byte> row = stackalloc byte[8 + 8 + 4];
+        CaptureSnapshot()(destination);
+    }
+
+    /// <summary>
+    /// The table and the inner state as of now (see <see cref="IStateMachine.CaptureSnapshot"/>):
+    /// replies are never changed once stored, so the table is captured by reference.
+    /// </summary>
+    public Action<Stream> CaptureSnapshot()
+    {
+        var appliedSlot = AppliedSlot;
+        var lastTimestampMs = LastTimestampMs;
+        var rows = new (long ClientId, long Sequence, byte[] Reply)[lastByClient.Count];
+        var i = 0;
         foreach (var clientId in byRecency)
         {
             var (sequence, reply) = lastByClient[clientId];
-            BinaryPrimitives.WriteInt64LittleEndian(row, clientId);
-            BinaryPrimitives.WriteInt64LittleEndian(row[8..], sequence);
-            BinaryPrimitives.WriteInt32LittleEndian(row[16..], reply.Length);
-            destination.Write(row);
-            destination.Write(reply);
+            rows[i++] = (clientId, sequence, reply);
         }
-        inner.Snapshot(destination);
+        var inner = this.inner.CaptureSnapshot();
+        return destination =>
+        {
+            Span<byte> header = stackalloc byte[4 + 8 + 8 + 4];
+            BinaryPrimitives.WriteInt32LittleEndian(header, SnapshotVersion);
+            BinaryPrimitives.WriteInt64LittleEndian(header[4..], appliedSlot);
+            BinaryPrimitives.WriteInt64LittleEndian(header[12..], lastTimestampMs);
+            BinaryPrimitives.WriteInt32LittleEndian(header[20..], rows.Length);
+            destination.Write(header);
+            Span<byte> row = stackalloc byte[8 + 8 + 4];
+            foreach (var (clientId, sequence, reply) in rows)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(row, clientId);
+                BinaryPrimitives.WriteInt64LittleEndian(row[8..], sequence);
+                BinaryPrimitives.WriteInt32LittleEndian(row[16..], reply.Length);
+                destination.Write(row);
+                destination.Write(reply);
+            }
+            inner(destination);
+        };
     }
 
     public void Restore(Stream source)

@@ -29,4 +29,17 @@ public interface IStateMachine
 
     /// <summary>Replaces the whole state with one written by <see cref="Snapshot"/>.</summary>
     void Restore(Stream source);
+
+    /// <summary>
+    /// Takes the state as of now, on the applying thread, and returns what writes it later — on
+    /// any thread, while commands go on being applied — as exactly the bytes <see cref="Snapshot"/>
+    /// would have written now. A backend that can take a cheap image (references to values it
+    /// never changes in place) overrides this; the default serialises into memory at once.
+    /// </summary>
+    Action<Stream> CaptureSnapshot()
+    {
+        var image = new MemoryStream();
+        Snapshot(image);
+        return destination => image.WriteTo(destination);
+    }
 }

@@ -161,6 +161,13 @@ public sealed class Replica
                 {
                     continue; // decided and covered by the snapshot (storage normally drops these)
                 }
+                // A Ready that accepts above the promise writes the entry before the raised promise;
+                // a crash that keeps a torn prefix may keep the entry alone. Accepting meant
+                // promising at least that ballot: never accept below it again.
+                if (!faults.ForgetPromiseOnRestart)
+                {
+                    promised = Ballot.Max(promised, entry.Ballot);
+                }
                 log[slot] = new SlotState(entry.Ballot, entry.Batch);
                 maxSlot = Math.Max(maxSlot, slot);
                 maxKnownTimestampMs = Math.Max(maxKnownTimestampMs, entry.Batch.TimestampMs);

@@ -103,22 +103,6 @@ public sealed class WriteAheadLog : IDisposable
     /// </summary>
     public static (DurableState State, RecoveryReport Report) Recover(string directory, IStorageDevice? device = null)
     {
-        var (state, report) = Replay(directory, device);
-        // A Ready that accepts above the promise writes the entry before the raised promise; a
-        // crash that keeps a torn prefix can keep the entry alone. Accepting meant promising at
-        // least that ballot, so the promise is raised to it: the replica never accepts below it.
-        foreach (var entry in state.Entries.Values)
-        {
-            if (entry.Ballot > state.PromisedBallot)
-            {
-                state.PromisedBallot = entry.Ballot;
-            }
-        }
-        return (state, report);
-    }
-
-    private static (DurableState State, RecoveryReport Report) Replay(string directory, IStorageDevice? device)
-    {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         device ??= FileSystemDevice.Instance;
         var state = new DurableState();

@@ -109,4 +109,30 @@ public sealed class SnapshotTests
         restored.Machine.Restore(new MemoryStream(empty.Snapshot()));
         Assert.Equal(empty.Snapshot(), restored.Snapshot());
     }
+
+    [Fact]
+    public void Captured_snapshot_written_after_later_writes_is_the_state_at_capture()
+    {
+        CacheHarness cache = Seeded();
+        cache.Apply("set", "counter", "41");
+        cache.Apply("set", "text", "hello world");
+        byte[] atCapture = cache.Snapshot();
+        Action<Stream> captured = cache.Machine.CaptureSnapshot();
+
+        // Everything a write can do to what the capture holds by reference.
+        cache.Apply("setrange", "text", "0", "J");
+        cache.Apply("append", "text", "!");
+        cache.Apply("incr", "counter");
+        cache.Apply("incrbyfloat", "counter", "0.5");
+        cache.Apply("set", "value-less", "x");
+        cache.Apply("del", "i");
+        cache.Apply("rename", "a", "renamed");
+        cache.Apply("expire", "f", "1000");
+        cache.Apply("swapdb", "0", "4");
+        cache.Apply("flushdb");
+
+        using var written = new MemoryStream();
+        captured(written);
+        Assert.Equal(atCapture, written.ToArray());
+    }
 }

@@ -290,14 +290,12 @@ internal static class StringCommands
             ctx.Reply.WriteInteger(end);
             return;
         }
-        if (end > entry.Value.Length)
-        {
-            // The gap between the old end and the offset is zero bytes, as in Redis.
-            byte[] grown = new byte[end];
-            entry.Value.CopyTo(grown, 0);
-            entry.Value = grown;
-        }
-        patch.CopyTo(entry.Value.AsSpan((int)offset));
+        // A new array even when the patch fits: values are never changed in place, so a snapshot
+        // taken by reference stays as it was. The gap past the old end is zero bytes, as in Redis.
+        byte[] patched = new byte[Math.Max(end, entry.Value.Length)];
+        entry.Value.CopyTo(patched, 0);
+        patch.CopyTo(patched.AsSpan((int)offset));
+        entry.Value = patched;
         ctx.Database.Modified(key);
         ctx.Reply.WriteInteger(entry.Value.Length);
     }
@@ -360,7 +358,7 @@ internal static class StringCommands
         else
         {
             // Same length (the common case): rewrite the digits where they are, allocating nothing.
-            if (entry.Value.Length == digits.Length) digits.CopyTo(entry.Value);
+            if (entry.Value.Length == digits.Length && !ctx.Keyspace.ValuesShared) digits.CopyTo(entry.Value);
             else entry.Value = digits.ToArray();
             ctx.Database.Modified(key);
         }

@@ -33,51 +33,47 @@ internal sealed partial class ReplicaNode
     }
 
     /// <summary>A snapshot file the background task finished (or failed) writing.</summary>
-    private sealed record SnapshotWritten(long Slot, SnapshotInfo? Snapshot, Exception? Error, TimeSpan SerialiseTime, TimeSpan WriteTime);
+    private sealed record SnapshotWritten(long Slot, SnapshotInfo? Snapshot, Exception? Error, TimeSpan CaptureTime, TimeSpan WriteTime);
 
     /// <summary>
-    /// Once enough log has accumulated, serialises the cache into memory here (the only part that
-    /// holds up the loop) and writes, fsyncs and renames the file in the background.
+    /// Once enough log has accumulated, captures the cache as of the applied slot — by reference,
+    /// a pass over the keys and no serialisation, the only part that holds up the loop — and
+    /// serialises, writes, fsyncs and renames the file in the background while writes go on.
     /// </summary>
     private void MaybeSnapshot()
     {
         if (_snapshotInProgress || !_host.SnapshotDue) return;
         _snapshotInProgress = true;
         long slot = _host.Applier.AppliedSlot;
-        var serialise = Stopwatch.StartNew();
-        var buffer = new SnapshotBuffer();
-        _host.Applier.Snapshot(buffer);
-        TimeSpan serialiseTime = serialise.Elapsed;
+        var capture = Stopwatch.StartNew();
+        Action<Stream> image = _host.Applier.CaptureSnapshot();
+        TimeSpan captureTime = capture.Elapsed;
         if (_host.InMemory)
         {
             // The in-memory device is not shared across threads; it costs nothing to write here.
-            OnSnapshotWritten(WriteSnapshot(buffer, slot, serialiseTime));
+            OnSnapshotWritten(WriteSnapshot(image, slot, captureTime));
             return;
         }
         _ = Task.Run(async () =>
         {
-            SnapshotWritten written = WriteSnapshot(buffer, slot, serialiseTime);
+            SnapshotWritten written = WriteSnapshot(image, slot, captureTime);
             await _work.Writer.WriteAsync(new WorkItem(written, TickNow()));
         });
     }
 
-    private SnapshotWritten WriteSnapshot(SnapshotBuffer buffer, long slot, TimeSpan serialiseTime)
+    private SnapshotWritten WriteSnapshot(Action<Stream> image, long slot, TimeSpan captureTime)
     {
         var write = Stopwatch.StartNew();
         try
         {
             using SnapshotWriter writer = _host.Snapshots.BeginWrite(slot);
-            buffer.WriteTo(writer);
+            image(writer);
             SnapshotInfo info = writer.Commit();
-            return new SnapshotWritten(slot, info, null, serialiseTime, write.Elapsed);
+            return new SnapshotWritten(slot, info, null, captureTime, write.Elapsed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new SnapshotWritten(slot, null, e, serialiseTime, write.Elapsed);
-        }
-        finally
-        {
-            buffer.Dispose();
+            return new SnapshotWritten(slot, null, e, captureTime, write.Elapsed);
         }
     }
 
@@ -98,8 +94,8 @@ internal sealed partial class ReplicaNode
             _host.CompactLog(floor);
         }
         _logger.LogInformation(
-            "replica {Node}: snapshot of slot {Slot}, {Bytes} bytes (serialised in {Serialise:0.0} ms on the loop, written in {Write:0.0} ms in the background); log compacted below slot {Floor}",
-            Id, written.Slot, snapshot.Length, written.SerialiseTime.TotalMilliseconds, written.WriteTime.TotalMilliseconds, floor + 1);
+            "replica {Node}: snapshot of slot {Slot}, {Bytes} bytes (captured in {Capture:0.0} ms on the loop, serialised and written in {Write:0.0} ms in the background); log compacted below slot {Floor}",
+            Id, written.Slot, snapshot.Length, written.CaptureTime.TotalMilliseconds, written.WriteTime.TotalMilliseconds, floor + 1);
     }
 
     /// <summary>The core asks for a snapshot to go to <paramref name="peer"/>: its log no longer reaches back far enough.</summary>

@@ -8,7 +8,7 @@ namespace Paxuby.Consensus.Tests.Simulation;
 /// The real log on a <see cref="SimulatedDevice"/> under one torn, unsynced write, with the replica
 /// rebuilt from what recovery hands back. Each test searches device seeds for the crash it needs
 /// (a bounded search, so the outcome is deterministic). This one pins down a finding
-/// of the real-log simulation, fixed in recovery.
+/// of the real-log simulation, fixed in the core's recovery.
 /// </summary>
 public sealed class TornWriteRecoveryTests(ITestOutputHelper output)
 {
@@ -54,8 +54,8 @@ public sealed class TornWriteRecoveryTests(ITestOutputHelper output)
                 continue; // not the crash this test needs: the entry whole, the promise after it torn
             }
             output.WriteLine($"device seed {deviceSeed}: recovered entry at {recovered.Entries[1].Ballot} under promise {recovered.PromisedBallot} ({report})");
-            Assert.Equal(newer, recovered.PromisedBallot); // recovery raised the promise to the accepted ballot
             var restarted = new Replica(Options(2), recovered, new Random(1));
+            Assert.Equal(newer, restarted.PromisedBallot); // the core raised its promise to the accepted ballot
             restarted.Advance(restarted.GetReady());
             restarted.Step(new Message { Type = MessageType.Accept, From = 0, To = 2, Ballot = older, Slot = 1, Batch = BatchOf(older, 1, 8) });
             var reply = restarted.GetReady().Messages.Single(m => m.To == 0);
