@@ -1126,7 +1126,7 @@ public sealed class Replica
             var heard = 1;
             foreach (var peer in peers)
             {
-                if (now - progress[peer].LastHeardTick < options.ElectionTimeoutTicks)
+                if (now - progress[peer].LastHeardTick < options.StepDownTicks)
                 {
                     heard++;
                 }

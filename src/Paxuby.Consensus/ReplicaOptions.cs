@@ -14,6 +14,15 @@ public sealed class ReplicaOptions
     /// <summary>A follower campaigns after a random silence in [T, 2T) ticks.</summary>
     public int ElectionTimeoutTicks { get; init; } = 20;
 
+    /// <summary>
+    /// A leader that has heard from no majority for this many ticks steps down, so its clients go
+    /// elsewhere (leases, not this, keep its reads safe); 0 means <see cref="ElectionTimeoutTicks"/>.
+    /// Longer on a loaded machine, so a leader whose followers stall briefly keeps its place.
+    /// </summary>
+    public int LeaderStepDownTicks { get; init; }
+
+    internal int StepDownTicks => LeaderStepDownTicks > 0 ? LeaderStepDownTicks : ElectionTimeoutTicks;
+
     /// <summary>The leader sends a heartbeat to a peer it has sent nothing to for this long.</summary>
     public int HeartbeatIntervalTicks { get; init; } = 3;
 

@@ -40,7 +40,7 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// The core's timing in ticks of <see cref="TickInterval"/>: heartbeats every 50 ms, leases of
-    /// 400 ms, elections after 0.5–1 s of silence. Loose enough that a replica whose disk or CPU
+    /// 400 ms, elections after 0.5–1 s of silence, a leader steps down after 1.5 s without a majority. Loose enough that a replica whose disk or CPU
     /// stalls for a few hundred milliseconds on a shared machine is not voted out; tight enough that
     /// a dead leader is replaced within about a second.
     /// </summary>
@@ -52,6 +52,7 @@ public sealed class ClusterOptions
         LeaseTicks = 40,
         LeaseDriftTicks = 5,
         ElectionTimeoutTicks = 50,
+        LeaderStepDownTicks = 150,
         ResendTicks = 10,
     };
 }

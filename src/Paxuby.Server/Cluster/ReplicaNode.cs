@@ -45,6 +45,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private long _nextReadId;
     private long _elections;
     private bool _wasLeader;
+    private Ballot _lastBallot;
     private long _slotsApplied;
     private long _commandsApplied;
 
@@ -569,6 +570,13 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
         foreach (int peer in ready.SnapshotsToSend) StartSnapshotTransfer(peer);
         _host.Core.Advance(ready);
+        // A leader re-elected under a new ballot is the same leader id but a new log tail: what
+        // was forwarded to it before may be gone, so everything waiting goes again, in order.
+        if (_host.Core.PromisedBallot != _lastBallot)
+        {
+            _lastBallot = _host.Core.PromisedBallot;
+            if (_host.Core.LeaderId >= 0 && ready.RoleChange is null) RequeueAll();
+        }
         if (_host.FinishRebuildIfDone()) _logger.LogWarning("replica {Node} caught up: it votes again", Id);
         ServeReads();
     }
