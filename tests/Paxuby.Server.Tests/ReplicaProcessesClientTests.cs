@@ -68,6 +68,37 @@ public sealed class ReplicaProcessesClientTests
         Assert.Equal("5\n", get.Stdout);
     }
 
+    [SkippableFact]
+    public async Task Redis_py_ioredis_and_node_redis_through_a_follower_work_before_and_after_the_leader_dies()
+    {
+        string python = await ClientTools.RequireRedisPyAsync();
+        string node = await ClientTools.RequireNodePackageAsync("ioredis");
+        await ClientTools.RequireNodePackageAsync("redis");
+        using var cluster = new ReplicaProcesses();
+        int leader = cluster.WaitForLeader();
+        int follower = (leader + 1) % 3;
+        string port = cluster.Ports[follower].ToString();
+
+        async Task RunAll(string phase)
+        {
+            ClientTools.SmokeReport(await ExternalProcess.RunAsync(python, [Path.Combine(ClientTools.ClientsDirectory, "redis-py-smoke.py"), port, phase + "-py"]));
+            ClientTools.SmokeReport(await ExternalProcess.RunAsync(node, ["ioredis-smoke.js", port, phase + "-io"], workingDirectory: ClientTools.ClientsDirectory));
+            ClientTools.SmokeReport(await ExternalProcess.RunAsync(node, ["node-redis-smoke.js", "redis", port, phase + "-nr"], workingDirectory: ClientTools.ClientsDirectory));
+        }
+
+        await RunAll("before");
+        cluster.Crash(leader);
+        cluster.WaitForLeader();
+        await RunAll("after");
+
+        using RawClient check = cluster.Connect(follower);
+        foreach (string prefix in new[] { "before-py", "before-io", "before-nr", "after-py", "after-io", "after-nr" })
+        {
+            Assert.Equal("$5\r\nhello\r\n", check.Call("GET", prefix + ":str"));
+            Assert.Equal("$1\r\n3\r\n", check.Call("GET", prefix + ":counter"));
+        }
+    }
+
     /// <summary>Repeats a write through the failover until it is accepted; a failure past the deadline fails the test.</summary>
     private static async Task RetryUntilAcceptedAsync(Func<Task<bool>> write)
     {
