@@ -11,6 +11,7 @@ public static class FrameTypes
     public const byte ForwardReply = 3;
     public const byte SnapshotChunk = 4;
     public const byte SnapshotAck = 5;
+    public const byte Publish = 6;
 
     /// <summary>Highest frame type a user of the transport may send.</summary>
     public const byte MaxUser = 63;

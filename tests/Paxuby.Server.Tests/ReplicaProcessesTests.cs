@@ -28,6 +28,25 @@ public sealed class ReplicaProcessesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Message_published_at_one_process_reaches_subscribers_of_the_others()
+    {
+        using var cluster = new ReplicaProcesses();
+        int leader = cluster.WaitForLeader();
+        using RawClient first = cluster.Connect((leader + 1) % 3);
+        using RawClient second = cluster.Connect((leader + 2) % 3);
+        // A write through each follower reaches the leader only over its link: both links are up.
+        Assert.Equal("+OK\r\n", first.Call("SET", "link", "1"));
+        Assert.Equal("+OK\r\n", second.Call("SET", "link", "2"));
+        Assert.Equal("*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n", first.Call("SUBSCRIBE", "news"));
+        Assert.Equal("*3\r\n$10\r\npsubscribe\r\n$2\r\nn*\r\n:1\r\n", second.Call("PSUBSCRIBE", "n*"));
+        using RawClient publisher = cluster.Connect(leader);
+        // PUBLISH counts the receivers of its own replica, as Redis Cluster does.
+        Assert.Equal(":0\r\n", publisher.Call("PUBLISH", "news", "hello"));
+        Assert.Equal("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n", first.ReadReply());
+        Assert.Equal("*4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$4\r\nnews\r\n$5\r\nhello\r\n", second.ReadReply());
+    }
+
+    [Fact]
     public void Every_replica_says_master_to_clients_and_names_the_leader_in_info()
     {
         using var cluster = new ReplicaProcesses();

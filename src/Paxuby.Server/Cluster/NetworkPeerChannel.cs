@@ -17,6 +17,7 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
     private PeerNetwork? _network;
     private ReplicaNode? _node;
     private long _malformedFrames;
+    private PubSub.PubSubHub? _pubSub;
 
     public void Attach(PeerNetwork network, ReplicaNode node)
     {
@@ -25,6 +26,18 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
     }
 
     public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
+
+    /// <summary>Relays PUBLISH between this process's subscribers and the other replicas'.</summary>
+    public void AttachPubSub(PubSub.PubSubHub hub, IReadOnlyList<int> peers)
+    {
+        _pubSub = hub;
+        hub.Relay = (channel, message) =>
+        {
+            // From client sessions' threads: a fresh frame, not the loop's scratch buffer.
+            byte[] frame = PeerFrameCodec.WritePublish(channel, message);
+            foreach (int peer in peers) _network?.TrySend(peer, FrameTypes.Publish, frame);
+        };
+    }
 
     public void Send(Message message) => _network?.TrySend(message.To, message);
 
@@ -83,6 +96,10 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
                     break;
                 case FrameTypes.SnapshotAck:
                     node.Deliver(PeerFrameCodec.ReadAck(peer, selfId, payload));
+                    break;
+                case FrameTypes.Publish:
+                    var (channel, published) = PeerFrameCodec.ReadPublish(payload);
+                    _pubSub?.DeliverRelayed(channel, published);
                     break;
                 default:
                     Malformed(peer, $"unknown frame type {frameType}");

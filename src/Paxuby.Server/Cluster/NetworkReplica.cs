@@ -17,11 +17,19 @@ public sealed class NetworkReplica : IAsyncDisposable
     private readonly ReplicaNode _node;
     private readonly PeerNetwork _network;
 
-    private NetworkReplica(ReplicaNode node, PeerNetwork network)
+    private readonly NetworkPeerChannel _channel;
+    private readonly int[] _peers;
+
+    private NetworkReplica(ReplicaNode node, PeerNetwork network, NetworkPeerChannel channel, int[] peers)
     {
         _node = node;
         _network = network;
+        _channel = channel;
+        _peers = peers;
     }
+
+    /// <summary>PUBLISH here reaches the other replicas' subscribers, and theirs reach this process's.</summary>
+    public void RelayPubSub(PubSub.PubSubHub hub) => _channel.AttachPubSub(hub, _peers);
 
     public static async Task<NetworkReplica> StartAsync(ClusterConfig config, int id, ClusterOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -52,7 +60,7 @@ public sealed class NetworkReplica : IAsyncDisposable
             throw;
         }
         node.Start(channel);
-        return new NetworkReplica(node, network);
+        return new NetworkReplica(node, network, channel, ids.Where(i => i != id).ToArray());
     }
 
     public ICommandEngine Engine => new ReplicaNodeEngine(_node);

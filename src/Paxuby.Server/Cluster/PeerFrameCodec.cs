@@ -136,6 +136,24 @@ internal static class PeerFrameCodec
         return new SnapshotAck(from, to, BinaryPrimitives.ReadInt64LittleEndian(payload), received, payload[16] == 1);
     }
 
+    /// <summary>A PUBLISH relayed to the other replicas (frame type Publish): channel length, channel, message.</summary>
+    public static byte[] WritePublish(byte[] channel, byte[] message)
+    {
+        var frame = new byte[4 + channel.Length + message.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, channel.Length);
+        channel.CopyTo(frame, 4);
+        message.CopyTo(frame, 4 + channel.Length);
+        return frame;
+    }
+
+    public static (byte[] Channel, byte[] Message) ReadPublish(ReadOnlySpan<byte> payload)
+    {
+        Require(payload.Length >= 4, "relayed publish shorter than its header");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(payload);
+        Require(length >= 0 && length <= payload.Length - 4, "relayed publish channel outside the frame");
+        return (payload.Slice(4, length).ToArray(), payload[(4 + length)..].ToArray());
+    }
+
     private static void Require(bool condition, string what)
     {
         if (!condition) throw new InvalidDataException(what);

@@ -77,6 +77,9 @@ public sealed class PaxubyServer : IAsyncDisposable
             server._engines.Add(single);
         }
         var pubSub = new PubSubHub();
+        // One replica of several in this process: its peers' subscribers are elsewhere. (Several
+        // replicas here share the hub; relaying from each would deliver twice.)
+        if (server._replicas.Count == 1) server._replicas[0].RelayPubSub(pubSub);
         var nodes = new List<NodeContext>();
         try
         {

@@ -19,8 +19,25 @@ public sealed class PubSubHub
 
     public void PUnsubscribe(string pattern, ClientSession session) => Remove(_patterns, pattern, session);
 
-    /// <summary>Delivers a message to every subscriber; returns how many received it (PUBLISH's reply).</summary>
+    /// <summary>
+    /// Passes a published message on to the replicas in other processes (their subscribers get it
+    /// too); null when every replica runs in this process and shares this hub.
+    /// </summary>
+    public Action<byte[], byte[]>? Relay { get; set; }
+
+    /// <summary>
+    /// Delivers a message to every subscriber here and relays it to the other replicas; returns
+    /// how many received it here (PUBLISH's reply, as Redis Cluster counts it: this node's).
+    /// </summary>
     public long Publish(byte[] channel, byte[] message)
+    {
+        long delivered = DeliverRelayed(channel, message);
+        Relay?.Invoke(channel, message);
+        return delivered;
+    }
+
+    /// <summary>Delivers a message published at another replica to the subscribers here.</summary>
+    public long DeliverRelayed(byte[] channel, byte[] message)
     {
         string channelName = Encoding.UTF8.GetString(channel);
         List<ClientSession> direct = [];
