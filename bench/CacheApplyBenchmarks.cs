@@ -24,14 +24,11 @@ public class CacheApplyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string value = new('v', 100);
-        _sets = new byte[KeyCount][];
-        _gets = new byte[KeyCount][];
+        var commands = new EncodedCommands(KeyCount);
+        _sets = commands.Sets;
+        _gets = commands.Gets;
         for (int i = 0; i < KeyCount; i++)
         {
-            string key = $"key:{i:D8}";
-            _sets[i] = CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("SET", key, value));
-            _gets[i] = CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("GET", key));
             _cache.Apply(_timestampMs, _sets[i], _reply);
             _reply.ResetWrittenCount();
         }

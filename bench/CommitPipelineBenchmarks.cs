@@ -35,15 +35,9 @@ public class CommitPipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string value = new('v', 100);
-        _sets = new byte[KeyCount][];
-        _gets = new byte[KeyCount][];
-        for (int i = 0; i < KeyCount; i++)
-        {
-            string key = $"key:{i:D8}";
-            _sets[i] = CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("SET", key, value));
-            _gets[i] = CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("GET", key));
-        }
+        var commands = new EncodedCommands(KeyCount);
+        _sets = commands.Sets;
+        _gets = commands.Gets;
 
         _group = new InMemoryReplicaGroup(count: 3) { ReadCommands = _gets, NowMs = _timestampMs };
         _leader = _group.ElectLeader();

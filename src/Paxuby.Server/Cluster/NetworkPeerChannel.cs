@@ -16,7 +16,6 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private PeerNetwork? _network;
     private ReplicaNode? _node;
-    private long _malformedFrames;
     private PubSub.PubSubHub? _pubSub;
 
     public void Attach(PeerNetwork network, ReplicaNode node)
@@ -24,8 +23,6 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
         _network = network;
         _node = node;
     }
-
-    public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
 
     /// <summary>Relays PUBLISH between this process's subscribers and the other replicas'.</summary>
     public void AttachPubSub(PubSub.PubSubHub hub, IReadOnlyList<int> peers)
@@ -118,7 +115,6 @@ internal sealed class NetworkPeerChannel(int selfId, ILogger logger) : IPeerChan
 
     private void Malformed(int peer, string what)
     {
-        Interlocked.Increment(ref _malformedFrames);
         logger.LogWarning("replica {Self}: dropped a malformed frame from replica {Peer}: {What}", selfId, peer, what);
     }
 }

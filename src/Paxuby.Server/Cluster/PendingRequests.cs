@@ -3,10 +3,8 @@ using Paxuby.Consensus;
 namespace Paxuby.Server.Cluster;
 
 /// <summary>A write waiting to be decided and applied; answered by the first replica that applies it.</summary>
-internal sealed class PendingWrite(int viaNode, Command command, long deadlineTick)
+internal sealed class PendingWrite(Command command, long deadlineTick)
 {
-    public int ViaNode { get; } = viaNode;
-
     public Command Command { get; } = command;
 
     public long DeadlineTick { get; } = deadlineTick;
@@ -34,11 +32,9 @@ internal sealed class PendingWrite(int viaNode, Command command, long deadlineTi
 /// A read waiting for a leader that may serve it, then for that leader to apply far enough. A read
 /// a follower forwarded has no <see cref="Done"/>: its reply goes back over the link.
 /// </summary>
-internal sealed class PendingRead(long id, int viaNode, byte[] command, long deadlineTick)
+internal sealed class PendingRead(long id, byte[] command, long deadlineTick)
 {
     public long Id { get; } = id;
-
-    public int ViaNode { get; } = viaNode;
 
     public byte[] Command { get; } = command;
 

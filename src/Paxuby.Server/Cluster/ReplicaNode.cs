@@ -31,6 +31,9 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private readonly Dictionary<(long ClientId, long Sequence), ForwardOrigin> _forwardedWrites = new();
     private readonly Dictionary<long, ForwardOrigin> _forwardedReads = new();
     private readonly List<AppliedCommand> _applied = [];
+    // Scratch for the per-tick expiry pass: no copy of every pending request each tick.
+    private readonly List<PendingWrite> _expiredWrites = [];
+    private readonly List<PendingRead> _expiredReads = [];
     private readonly ArrayBufferWriter<byte> _readReply = new(1024);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -45,7 +48,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private long _nextReadId;
     private long _elections;
     private bool _wasLeader;
-    private Ballot _lastBallot;
+    private (int LeaderId, Ballot Ballot) _knownLeader = (-1, default);
     private long _slotsApplied;
     private long _commandsApplied;
 
@@ -109,7 +112,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     /// <summary>The tick real time is in, from the monotonic clock.</summary>
     private long TickNow() => (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
 
-    /// <summary>True while this replica leads (a view for tests and INFO).</summary>
+    /// <summary>True while this replica leads (the in-process cluster asks it to name its leader).</summary>
     public bool IsLeader
     {
         get
@@ -121,7 +124,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     public async ValueTask<byte[]> WriteAsync(long clientId, long sequence, byte[] command, CancellationToken cancel)
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var request = new PendingWrite(Id, new Command(clientId, sequence, _time.GetUtcNow().ToUnixTimeMilliseconds(), command), DeadlineTick())
+        var request = new PendingWrite(new Command(clientId, sequence, _time.GetUtcNow().ToUnixTimeMilliseconds(), command), DeadlineTick())
         {
             Done = done,
         };
@@ -132,7 +135,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     public async ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var request = new PendingRead(Interlocked.Increment(ref _nextReadId), Id, command, DeadlineTick()) { Done = done };
+        var request = new PendingRead(Interlocked.Increment(ref _nextReadId), command, DeadlineTick()) { Done = done };
         await PostFromClientAsync(request, cancel);
         return await done.Task.WaitAsync(cancel);
     }
@@ -307,23 +310,27 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         if (_writes.Count > 0)
         {
             bool retry = false;
-            foreach (PendingWrite write in _writes.Values.ToList())
+            foreach (PendingWrite write in _writes.Values)
             {
-                if (tick > write.DeadlineTick) FailWrite(write);
+                if (tick > write.DeadlineTick) _expiredWrites.Add(write);
                 // A write in this leader's own core needs no timer: the core decides it, or lists
                 // it as dropped, or a role change requeues it. A forwarded one may be lost with a link.
                 else if (!write.Queued && (write.ProposedAtTick < 0 || (write.Forwarded && tick - write.ProposedAtTick > _options.RetryAfterTicks))) retry = true;
             }
+            foreach (PendingWrite write in _expiredWrites) FailWrite(write);
+            _expiredWrites.Clear();
             if (retry) RequeueAll();
         }
         if (_reads.Count > 0)
         {
-            foreach (PendingRead read in _reads.Values.ToList())
+            foreach (PendingRead read in _reads.Values)
             {
-                if (tick > read.DeadlineTick) FailRead(read);
+                if (tick > read.DeadlineTick) _expiredReads.Add(read);
                 else if (read.Done is null) continue; // a follower's read: the follower retries it
                 else if (read.ServeAfterSlot is null && (read.RequestedAtTick < 0 || tick - read.RequestedAtTick > _options.RetryAfterTicks)) TryRead(read);
             }
+            foreach (PendingRead read in _expiredReads) FailRead(read);
+            _expiredReads.Clear();
         }
         RetrySnapshotTransfers();
         ForgetExpiredOrigins(_forwardedWrites, tick);
@@ -462,7 +469,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         long localId = Interlocked.Increment(ref _nextReadId);
         if (_host.Core.Read(localId) == ReadStatus.Pending)
         {
-            var read = new PendingRead(localId, forwarded.From, forwarded.Command, DeadlineTick()) { Done = null, OriginReadId = forwarded.ReadId };
+            var read = new PendingRead(localId, forwarded.Command, DeadlineTick()) { Done = null, OriginReadId = forwarded.ReadId };
             _reads[localId] = read;
             read.RequestedAtTick = _tick;
             _forwardedReads[localId] = new ForwardOrigin(forwarded.From, forwarded.ReadId, read.DeadlineTick);
@@ -485,7 +492,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     {
         if (_host.Core.Role != Role.Leader || !_host.Cache.Keyspace.Databases.Any(d => d.ExpiresCount > 0)) return;
         if (_writes.ContainsKey((_sweepClientId, _sweepSequence))) return;
-        var sweep = new PendingWrite(Id, new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick())
+        var sweep = new PendingWrite(new Command(_sweepClientId, ++_sweepSequence, NowMs, CacheCommandCodec.EncodeExpireSweep()), DeadlineTick())
         {
             Order = ++_nextWriteOrder,
         };
@@ -570,13 +577,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
         foreach (int peer in ready.SnapshotsToSend) StartSnapshotTransfer(peer);
         _host.Core.Advance(ready);
-        // A leader re-elected under a new ballot is the same leader id but a new log tail: what
-        // was forwarded to it before may be gone, so everything waiting goes again, in order.
-        if (_host.Core.PromisedBallot != _lastBallot)
-        {
-            _lastBallot = _host.Core.PromisedBallot;
-            if (_host.Core.LeaderId >= 0 && ready.RoleChange is null) RequeueAll();
-        }
+        FollowLeaderChange();
         if (_host.FinishRebuildIfDone()) _logger.LogWarning("replica {Node} caught up: it votes again", Id);
         ServeReads();
     }
@@ -593,9 +594,19 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             _logger.LogWarning("replica {Node} no longer leads: {Role} at ballot {Ballot}, leader {Leader}", Id, change.Role, change.Ballot, change.LeaderId);
         }
         _wasLeader = change.Role == Role.Leader;
-        // A new leader is known: what waited for one, or went to the old one, goes there now
-        // instead of after the retry interval (same client and sequence: applied once).
-        if (change.LeaderId < 0) return;
+    }
+
+    /// <summary>
+    /// A new leader, or the same one re-elected under a new ballot (a new log tail: what was sent
+    /// to it before may be gone): what waited for one, or went to the old one, goes there now,
+    /// in order, instead of after the retry interval (same client and sequence: applied once).
+    /// </summary>
+    private void FollowLeaderChange()
+    {
+        var leader = (_host.Core.LeaderId, _host.Core.PromisedBallot);
+        if (leader == _knownLeader) return;
+        _knownLeader = leader;
+        if (leader.LeaderId < 0) return;
         RequeueAll();
         foreach (PendingRead read in _reads.Values)
         {

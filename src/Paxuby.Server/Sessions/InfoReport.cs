@@ -132,7 +132,7 @@ public static class InfoReport
                 if (stats.Consensus is { } replication)
                 {
                     Field(text, "paxuby_paxos_role", replication.Role);
-                    Field(text, "paxuby_leader_addr", replication.LeaderId >= 0 && replication.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[replication.LeaderId] : "");
+                    Field(text, "paxuby_leader_addr", LeaderAddress(node, replication));
                 }
                 break;
             case "consensus":
@@ -148,7 +148,7 @@ public static class InfoReport
                 Field(text, "paxos_role", consensus.Role);
                 Field(text, "paxos_rebuilding", consensus.Rebuilding ? 1 : 0);
                 Field(text, "paxos_leader", consensus.LeaderId);
-                Field(text, "paxos_leader_addr", consensus.LeaderId >= 0 && consensus.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[consensus.LeaderId] : "");
+                Field(text, "paxos_leader_addr", LeaderAddress(node, consensus));
                 Field(text, "paxos_ballot", consensus.Ballot);
                 Field(text, "paxos_commit_slot", consensus.CommitSlot);
                 Field(text, "paxos_applied_slot", consensus.AppliedSlot);
@@ -201,4 +201,8 @@ public static class InfoReport
 
     private static string Ratio(long total, long count) =>
         (count == 0 ? 0.0 : (double)total / count).ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>The client address of the replica this one follows; empty while it knows none.</summary>
+    private static string LeaderAddress(NodeContext node, ConsensusStats consensus) =>
+        consensus.LeaderId >= 0 && consensus.LeaderId < node.Config.Addrs.Count ? node.Config.Addrs[consensus.LeaderId] : "";
 }

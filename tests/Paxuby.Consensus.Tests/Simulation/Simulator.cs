@@ -771,17 +771,7 @@ internal sealed class Simulator
             return;
         }
         node.Disk.CompactThrough(slot);
-        if (!replica.InstallSnapshot(slot))
-        {
-            Violation($"r{node.Id}: InstallSnapshot({slot}) refused above applied {replica.AppliedIndex}");
-        }
-        Result.SnapshotsInstalled++;
-        if (node.Id == config.OutageReplica && Result.OutageFloorLeadSlots != long.MinValue)
-        {
-            Result.OutageReplicaInstalls++;
-        }
-        Record($"r{node.Id} installs snapshot of slot {slot}");
-        RecordState(node, slot);
+        InstallInCore(node, replica, slot);
         ServeReads(node);
     }
 
@@ -809,6 +799,17 @@ internal sealed class Simulator
             StorageCrash(node, $"while installing the snapshot of slot {slot} (file durable, log not compacted)");
             return;
         }
+        InstallInCore(node, replica, slot);
+        if (!CompactLog(node, slot))
+        {
+            return;
+        }
+        ServeReads(node);
+    }
+
+    /// <summary>Hands an installed snapshot to the core and records it for the checkers.</summary>
+    private void InstallInCore(SimNode node, Replica replica, long slot)
+    {
         if (!replica.InstallSnapshot(slot))
         {
             Violation($"r{node.Id}: InstallSnapshot({slot}) refused above applied {replica.AppliedIndex}");
@@ -820,11 +821,6 @@ internal sealed class Simulator
         }
         Record($"r{node.Id} installs snapshot of slot {slot}");
         RecordState(node, slot);
-        if (!CompactLog(node, slot))
-        {
-            return;
-        }
-        ServeReads(node);
     }
 
     private void CrashSoonAndRestart(SimNode node)
