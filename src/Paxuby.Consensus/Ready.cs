@@ -5,15 +5,17 @@ namespace Paxuby.Consensus;
 /// and acknowledged with <see cref="Replica.Advance"/>. The driver's loop:
 /// <list type="number">
 /// <item>send <see cref="EagerMessages"/> (at once, or while writing);</item>
+/// <item>apply <see cref="Decided"/> in order and serve each of <see cref="Reads"/> once the state
+///   machine has applied its slot (before, while or after Persist is written);</item>
 /// <item>write <see cref="Persist"/> and make it durable (fsync);</item>
-/// <item>send <see cref="Messages"/>;</item>
-/// <item>apply <see cref="Decided"/> in order; serve each of <see cref="Reads"/> once the state
-///   machine has applied its slot; answer <see cref="FailedReads"/> with a retry/redirect;</item>
+/// <item>send <see cref="Messages"/>; answer <see cref="FailedReads"/> with a retry/redirect;</item>
 /// <item>call <see cref="Replica.Advance"/> with this Ready.</item>
 /// </list>
 /// The rules: everything in <see cref="Persist"/> must be durable before any message in
 /// <see cref="Messages"/> is sent (a promise or an accepted value is on disk before the message that
-/// reveals it); decided slots are applied once each, in slot order, with no gaps. Step, Tick,
+/// reveals it); decided slots are applied once each, in slot order, with no gaps. A decided slot
+/// needs nothing of this Ready's Persist: it is durable on a majority already, since no replica's
+/// vote counts before its own write of it is durable (the leader's only after Advance). Step, Tick,
 /// Propose and Read may be called between GetReady and Advance; GetReady may not.
 /// </summary>
 public sealed class Ready

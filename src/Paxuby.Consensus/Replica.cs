@@ -231,7 +231,18 @@ public sealed class Replica
     public int PendingProposalCount => pendingCommands.Count;
 
     /// <summary>True when this leader may serve reads locally now (majority of leases, own ballot committed).</summary>
-    public bool CanServeLocalReads => role == Role.Leader && commitIndex >= ownBallotFirstSlot && HoldsLeaseMajority();
+    public bool CanServeLocalReads => CanServeLocalReadsAt(now);
+
+    /// <summary>
+    /// True when this leader may serve a read locally at its driver's tick <paramref name="tick"/>
+    /// (which may run ahead of <see cref="CurrentTick"/> while the driver is busy): it leads, has
+    /// committed an entry of its own ballot, and a majority of leases still hold at that tick. A
+    /// driver that serves such a read without <see cref="Read"/> must have applied every slot up to
+    /// <see cref="CommitIndex"/> first. A pure query: nothing changes.
+    /// </summary>
+    public bool CanServeLocalReadsAt(long tick) =>
+        role == Role.Leader && commitIndex >= ownBallotFirstSlot
+        && (faults.ReadWithoutLease || HoldsLeaseMajority(Math.Max(tick, now)));
 
     /// <summary>True when <see cref="GetReady"/> has something to hand out (false while a Ready awaits Advance).</summary>
     public bool HasReady =>
@@ -1301,12 +1312,14 @@ public sealed class Replica
         snapshotsToSend.Add(peer);
     }
 
-    private bool HoldsLeaseMajority()
+    private bool HoldsLeaseMajority() => HoldsLeaseMajority(now);
+
+    private bool HoldsLeaseMajority(long atTick)
     {
         var holders = 1; // itself: it renews its own lease every tick
         foreach (var peer in peers)
         {
-            if (LeaseRule.Holds(progress[peer].LeaseRequestTick, now, options.LeaseTicks, options.LeaseDriftTicks))
+            if (LeaseRule.Holds(progress[peer].LeaseRequestTick, atTick, options.LeaseTicks, options.LeaseDriftTicks))
             {
                 holders++;
             }

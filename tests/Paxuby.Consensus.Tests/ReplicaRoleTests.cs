@@ -323,6 +323,25 @@ public sealed class ReplicaRoleTests
     }
 
     [Fact]
+    public void Leases_checked_at_a_driver_tick_ahead_of_the_core_lapse_at_that_tick()
+    {
+        var (leader, _) = ElectedLeader();
+        long now = leader.CurrentTick;
+
+        Assert.True(leader.CanServeLocalReadsAt(now));
+        // Lease 16, drift 3: the lease counted from a request at tick <= now lapses by now + 13,
+        // whether or not the core has been ticked that far (a driver busy on its disk has not).
+        Assert.False(leader.CanServeLocalReadsAt(now + 13));
+        Assert.True(leader.CanServeLocalReads);
+        // A tick behind the core's own counts as the core's: never a lease the core has seen lapse.
+        for (var i = 0; i < 14; i++)
+        {
+            leader.Tick();
+        }
+        Assert.False(leader.CanServeLocalReadsAt(now));
+    }
+
+    [Fact]
     public void Leader_steps_down_on_a_Nack_and_fails_its_pending_reads_and_queued_proposals()
     {
         var (leader, _) = ElectedLeader(options: Options(0, windowSlots: 1));

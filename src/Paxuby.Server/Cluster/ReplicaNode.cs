@@ -96,7 +96,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     public void Start(IPeerChannel peers)
     {
         _peers = peers;
-        _loop = Task.Factory.StartNew(RunLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
+        // Its own thread: the loop blocks on fsync, which must not take a thread-pool thread from the sessions.
+        _loop = Task.Factory.StartNew(RunLoop, TaskCreationOptions.LongRunning);
         _tickTimer = _time.CreateTimer(_ => Post(Tick), null, _options.TickInterval, _options.TickInterval);
         _sweepTimer = _time.CreateTimer(_ => Post(Sweep), null, _options.ExpireSweepInterval, _options.ExpireSweepInterval);
     }
@@ -130,6 +131,22 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         };
         await PostFromClientAsync(request, cancel);
         return await done.Task.WaitAsync(cancel);
+    }
+
+    /// <summary>
+    /// Serves a read at once, on the caller's thread, while this leader's leases hold at the real
+    /// current tick and it has applied everything it knows to be committed: no trip through the
+    /// loop. False sends the read through the loop (follower, new leader, lease in doubt).
+    /// </summary>
+    public bool TryReadNow(ReadOnlySpan<byte> command, IBufferWriter<byte> reply)
+    {
+        lock (_gate)
+        {
+            Replica core = _host.Core;
+            if (!core.CanServeLocalReadsAt(TickNow()) || _host.Applier.AppliedSlot < core.CommitIndex) return false;
+            _host.Applier.Read(NowMs, command, reply);
+            return true;
+        }
     }
 
     public async ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
@@ -215,12 +232,12 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
 
     private long DeadlineTick() => Interlocked.Read(ref _tick) + Math.Max(1, (long)(_options.CommandTimeout / _options.TickInterval));
 
-    private async Task RunLoopAsync()
+    private void RunLoop()
     {
         ChannelReader<WorkItem> work = _work.Reader;
         try
         {
-            while (await work.WaitToReadAsync(_stopping.Token))
+            while (WaitForWork(work))
             {
                 lock (_gate)
                 {
@@ -234,8 +251,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                         Handle(item.Item);
                     }
                     CatchUpTicks(TickNow());
-                    Pump();
                 }
+                Pump();
             }
         }
         catch (OperationCanceledException)
@@ -247,6 +264,13 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             _logger.LogCritical(e, "replica {Node}: the node loop failed; it stops here", Id);
             throw;
         }
+    }
+
+    /// <summary>Blocks the loop's thread until work arrives; false once the loop is stopping.</summary>
+    private bool WaitForWork(ChannelReader<WorkItem> work)
+    {
+        ValueTask<bool> waiting = work.WaitToReadAsync(_stopping.Token);
+        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
     }
 
     private void CatchUpTicks(long due)
@@ -508,22 +532,34 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private void Pump()
     {
         Replica core = _host.Core;
-        while (core.HasReady)
+        while (true)
         {
-            Ready ready = core.GetReady();
-            Send(ready.EagerMessages);
+            Ready ready;
+            lock (_gate)
+            {
+                if (!core.HasReady) break;
+                ready = core.GetReady();
+                Send(ready.EagerMessages);
+                // A decided slot is durable on a majority already (no replica's vote counts before its
+                // own write is durable), so its clients are answered now, not after this Ready's fsync.
+                ApplyDecided(ready);
+            }
+            // Outside the gate: reads served on the leader's lease need not wait for the disk. Only
+            // this thread changes the core, and nothing else touches the log.
             _host.Append(ready.Persist);
             _host.SyncIfDue(NowMs);
-            Finish(ready);
-            DrainProposals();
+            lock (_gate)
+            {
+                Finish(ready);
+                DrainProposals();
+            }
         }
-        MaybeSnapshot();
+        lock (_gate) MaybeSnapshot();
     }
 
-    /// <summary>The rest of a Ready once its records are durable: send, apply, answer, advance.</summary>
-    private void Finish(Ready ready)
+    /// <summary>Applies a Ready's decided slots, answers their writes and serves the reads they make servable.</summary>
+    private void ApplyDecided(Ready ready)
     {
-        Send(ready.Messages);
         foreach (DecidedSlot decided in ready.Decided)
         {
             _applied.Clear();
@@ -551,6 +587,13 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 _readsAwaitingApply.Add(read);
             }
         }
+        ServeReads();
+    }
+
+    /// <summary>The rest of a Ready once its records are durable: send, then advance.</summary>
+    private void Finish(Ready ready)
+    {
+        Send(ready.Messages);
         foreach (long failed in ready.FailedReads)
         {
             if (!_reads.TryGetValue(failed, out PendingRead? read)) continue;
@@ -579,7 +622,6 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         _host.Core.Advance(ready);
         FollowLeaderChange();
         if (_host.FinishRebuildIfDone()) _logger.LogWarning("replica {Node} caught up: it votes again", Id);
-        ServeReads();
     }
 
     private void OnRoleChange(RoleState change)

@@ -10,7 +10,10 @@ internal sealed class ReplicaNodeEngine(ReplicaNode node) : ICommandEngine
     public ValueTask<byte[]> SubmitWriteAsync(long clientId, long sequence, ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         node.WriteAsync(clientId, sequence, command.ToArray(), cancellationToken);
 
-    public async ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
+    public ValueTask ReadAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken) =>
+        node.TryReadNow(command.Span, reply) ? ValueTask.CompletedTask : ReadThroughLoopAsync(command, reply, cancellationToken);
+
+    private async ValueTask ReadThroughLoopAsync(ReadOnlyMemory<byte> command, IBufferWriter<byte> reply, CancellationToken cancellationToken)
     {
         byte[] result = await node.ReadAsync(command.ToArray(), cancellationToken);
         reply.Write(result);

@@ -14,6 +14,10 @@ public sealed class ClientListener : IAsyncDisposable
         pauseWriterThreshold: 4 * 1024 * 1024,
         resumeWriterThreshold: 2 * 1024 * 1024,
         minimumSegmentSize: 16 * 1024,
+        // Inline: a received command runs on the thread that read it, and a flushed reply is sent
+        // by the thread that wrote it, with no hop through the thread pool in between.
+        readerScheduler: PipeScheduler.Inline,
+        writerScheduler: PipeScheduler.Inline,
         useSynchronizationContext: false);
 
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
@@ -72,7 +76,7 @@ public sealed class ClientListener : IAsyncDisposable
             }
             Interlocked.Increment(ref _node.Stats.ConnectionsReceived);
             client.NoDelay = true;
-            SocketConnection connection = SocketConnection.Create(client, ConnectionPipeOptions);
+            SocketConnection connection = SocketConnection.Create(client, ConnectionPipeOptions, SocketConnectionOptions.InlineReads | SocketConnectionOptions.InlineWrites);
             string remote = client.RemoteEndPoint?.ToString() ?? "?";
             string local = client.LocalEndPoint?.ToString() ?? "?";
             if (_node.Clients.Count >= _node.Config.Maxclients)

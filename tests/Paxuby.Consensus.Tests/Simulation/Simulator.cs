@@ -442,7 +442,7 @@ internal sealed class Simulator
             ScheduleTick(node, incarnation, at + node.PeriodUnits);
         });
 
-    /// <summary>The driver loop: eager sends, persist (with disk latency), sends, apply, serve reads, advance.</summary>
+    /// <summary>The driver loop: eager sends, apply and serve reads, persist (with disk latency), sends, advance.</summary>
     private void Pump(SimNode node)
     {
         var replica = node.Replica;
@@ -473,6 +473,7 @@ internal sealed class Simulator
         {
             SendSnapshot(node, peer);
         }
+        ApplyDecided(node, ready);
         if (ready.Persist.IsEmpty)
         {
             Complete(node, ready, messagesSent: false);
@@ -520,6 +521,31 @@ internal sealed class Simulator
         }
     }
 
+    /// <summary>
+    /// Applies a Ready's decided slots and answers their clients: as the server does, before the
+    /// Ready's own records are durable (a decided slot already is, on a majority).
+    /// </summary>
+    private void ApplyDecided(SimNode node, Ready ready)
+    {
+        foreach (var decided in ready.Decided)
+        {
+            RecordDecision(node, decided);
+            applyResults.Clear();
+            node.Applier.Apply(decided, applyResults);
+            RecordState(node, decided.Slot);
+            foreach (var applied in applyResults)
+            {
+                var key = (applied.Command.ClientId, applied.Command.Sequence);
+                if (node.WaitingWrites.Remove(key) && applied.Reply is { } reply)
+                {
+                    ReplyToClient(key.ClientId, key.Sequence, 0, ReplyKind.Success, reply, -1);
+                }
+            }
+        }
+        node.ReadsToServe.AddRange(ready.Reads);
+        ServeReads(node);
+    }
+
     private void Complete(SimNode node, Ready ready, bool messagesSent)
     {
         if (node.Log is { } log)
@@ -547,23 +573,6 @@ internal sealed class Simulator
                 LeaderElections.Add((Now, node.Id));
             }
         }
-        foreach (var decided in ready.Decided)
-        {
-            RecordDecision(node, decided);
-            applyResults.Clear();
-            node.Applier.Apply(decided, applyResults);
-            RecordState(node, decided.Slot);
-            foreach (var applied in applyResults)
-            {
-                var key = (applied.Command.ClientId, applied.Command.Sequence);
-                if (node.WaitingWrites.Remove(key) && applied.Reply is { } reply)
-                {
-                    ReplyToClient(key.ClientId, key.Sequence, 0, ReplyKind.Success, reply, -1);
-                }
-            }
-        }
-        node.ReadsToServe.AddRange(ready.Reads);
-        ServeReads(node);
         foreach (var readId in ready.FailedReads)
         {
             if (node.WaitingReads.Remove(readId, out var waiting))
