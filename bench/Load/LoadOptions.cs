@@ -6,7 +6,7 @@ namespace Paxuby.Bench.Load;
 /// <summary>Command-line options of the load run.</summary>
 internal sealed record LoadOptions(
     bool Quick, double DurationSeconds, double WarmupSeconds, int KeyCount,
-    IPEndPoint? Server, IPEndPoint? Compare, string? ResultsDirectory)
+    IPEndPoint? Server, IReadOnlyList<IPEndPoint> Compare, string? ResultsDirectory)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench [-- OPTIONS]
@@ -18,7 +18,9 @@ internal sealed record LoadOptions(
           --warmup S           unrecorded seconds before each workload (default 1; --quick 0.5)
           --keys N             keys written and read at random (default 100000; --quick 10000)
           --server HOST:PORT   measure this running server instead of starting a cluster
-          --compare HOST:PORT  also run every workload against this RESP server, alternating
+          --compare HOST:PORT  also run every workload against this RESP server, alternating;
+                               repeat it to compare with several (e.g. Redis with appendfsync
+                               always for writes and a plain Redis for reads) in one run
           --results DIR        where the Markdown and JSON results go (default bench/results)
         micro                  the BenchmarkDotNet suites; --filter, --job, --list pass through
 
@@ -30,7 +32,8 @@ internal sealed record LoadOptions(
         bool quick = args.Contains("--quick");
         double? duration = null, warmup = null;
         int? keys = null;
-        IPEndPoint? server = null, compare = null;
+        IPEndPoint? server = null;
+        var compare = new List<IPEndPoint>();
         string? results = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -42,7 +45,7 @@ internal sealed record LoadOptions(
                 case "--warmup": warmup = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--keys": keys = (int)PositiveNumber("--keys", Value()); break;
                 case "--server": server = ParseEndpoint(Value()); break;
-                case "--compare": compare = ParseEndpoint(Value()); break;
+                case "--compare": compare.Add(ParseEndpoint(Value())); break;
                 case "--results": results = Value(); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }

@@ -11,7 +11,10 @@ namespace Paxuby.Bench.Load;
 internal static class LoadRun
 {
     private const string PaxubyName = "paxuby";
-    private const string OtherName = "other";
+    /// <summary>"other" for one compared server, "other1", "other2", … for several.</summary>
+    private static IReadOnlyList<string> OtherNames(LoadOptions options) => options.Compare.Count == 1
+        ? ["other"]
+        : [.. Enumerable.Range(1, options.Compare.Count).Select(i => $"other{i}")];
     private const int PreloadConnections = 50;
     private const int PreloadBatch = 16;
     private static readonly TimeSpan PreloadLimit = TimeSpan.FromSeconds(60);
@@ -61,7 +64,7 @@ internal static class LoadRun
                 Console.WriteLine($"cluster pid {cluster.ProcessId} on {string.Join(", ", cluster.Endpoints)}; measuring the leader, {paxuby}");
             }
             var servers = new List<(string Name, IPEndPoint Endpoint)> { (PaxubyName, paxuby) };
-            if (options.Compare is { } compare) servers.Add((OtherName, compare));
+            for (int i = 0; i < options.Compare.Count; i++) servers.Add((OtherNames(options)[i], options.Compare[i]));
 
             RunSettings settings = options.Settings;
             Console.WriteLine($"{settings.WarmupSeconds:0.#} s warm-up + {settings.DurationSeconds:0.#} s per workload, "
@@ -115,20 +118,21 @@ internal static class LoadRun
             Console.WriteLine("no workload finished; nothing written.");
             return;
         }
-        string? otherName = options.Compare is null ? null : OtherName;
+        List<(string Name, string Description)> others = options.Compare
+            .Select((endpoint, i) => (OtherNames(options)[i], $"{OtherNames(options)[i]} ({endpoint})")).ToList();
         Console.WriteLine();
         Console.Write(ResultTables.Figures(results, PaxubyName, markdown: false));
         Console.WriteLine();
         Console.Write(ResultTables.Targets(results, PaxubyName, markdown: false));
-        if (otherName is not null)
+        foreach ((string otherName, string description) in others)
         {
-            Console.WriteLine($"\n{PaxubyName} / {otherName} ({options.Compare}): throughput above 1 and latency below 1 favour Paxuby");
+            Console.WriteLine($"\n{PaxubyName} / {description}: throughput above 1 and latency below 1 favour Paxuby");
             Console.Write(ResultTables.Ratios(results, PaxubyName, otherName, markdown: false));
         }
         string commandLine = "dotnet run -c Release --project bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
         string paxubyEndpoint = results.First(r => r.Server == PaxubyName).Endpoint + (options.Server is null ? " (local 3-replica cluster, leader)" : "");
         (string markdown, string json) = ResultFiles.Write(options.ResultsDirectory ?? ResultFiles.DefaultDirectory(),
-            startedUtc, commandLine, options, PaxubyName, paxubyEndpoint, otherName is null ? null : $"{otherName} ({options.Compare})", results);
+            startedUtc, commandLine, options, PaxubyName, paxubyEndpoint, others, results);
         Console.WriteLine($"\nmachine shared and noisy: compare runs from the same moment, not across days.\nwritten: {markdown}\n         {json}");
     }
 

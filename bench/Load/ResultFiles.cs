@@ -11,7 +11,7 @@ internal static class ResultFiles
 
     public static (string Markdown, string Json) Write(
         string directory, DateTime startedUtc, string commandLine, LoadOptions options, string paxubyName, string paxubyEndpoint,
-        string? otherName, IReadOnlyList<WorkloadResult> results)
+        IReadOnlyList<(string Name, string Description)> others, IReadOnlyList<WorkloadResult> results)
     {
         Directory.CreateDirectory(directory);
         string stem = Path.Combine(directory, $"load-{startedUtc:yyyyMMdd'T'HHmmss'Z'}");
@@ -22,14 +22,14 @@ internal static class ResultFiles
             .Append($"- command: `{commandLine}`\n")
             .Append($"- machine: {machine}\n")
             .Append($"- {paxubyName}: {paxubyEndpoint}\n")
-            .Append(otherName is null ? "" : $"- compared with: {otherName}, each workload run against both in turn\n")
+            .Append(others.Count == 0 ? "" : $"- compared with: {string.Join(", ", others.Select(o => o.Description))}, each workload run against every server in turn\n")
             .Append($"- per workload: {options.WarmupSeconds:0.#} s warm-up, {options.DurationSeconds:0.#} s measured; "
                 + $"{options.KeyCount:N0} keys, 100-byte values; latency from send to reply (pipelines: batch send to each reply)\n\n")
             .Append("## Figures\n\n").Append(ResultTables.Figures(results, paxubyName, markdown: true))
             .Append("\n## Targets\n\n").Append(ResultTables.Targets(results, paxubyName, markdown: true));
-        if (otherName is not null)
+        foreach ((string otherName, string description) in others)
         {
-            markdown.Append($"\n## {paxubyName} / {otherName}\n\n").Append(ResultTables.Ratios(results, paxubyName, otherName, markdown: true));
+            markdown.Append($"\n## {paxubyName} / {description}\n\n").Append(ResultTables.Ratios(results, paxubyName, otherName, markdown: true));
         }
         File.WriteAllText(stem + ".md", markdown.ToString());
 
@@ -39,7 +39,7 @@ internal static class ResultFiles
             CommandLine = commandLine,
             Machine = machine,
             Paxuby = paxubyEndpoint,
-            Compare = otherName,
+            Compare = others.Select(o => o.Description).ToList(),
             options.WarmupSeconds,
             options.DurationSeconds,
             options.KeyCount,
