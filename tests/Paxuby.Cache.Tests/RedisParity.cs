@@ -15,6 +15,16 @@ public sealed class RedisFactAttribute : FactAttribute
     }
 }
 
+/// <summary>
+/// The tests that use the one disposable Redis flush it: they share this collection, so xUnit runs
+/// them one at a time and no test's flush lands in the middle of another's sequence.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedRedisCollection
+{
+    public const string Name = "shared Redis";
+}
+
 /// <summary>A bare RESP connection that returns each reply's exact bytes.</summary>
 public sealed class RedisConnection : IDisposable
 {

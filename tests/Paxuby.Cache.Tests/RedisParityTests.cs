@@ -5,6 +5,7 @@ using Paxuby.Resp;
 namespace Paxuby.Cache.Tests;
 
 /// <summary>Compares the cache's exact reply bytes with a real Redis 7.0 (see <see cref="RedisFactAttribute"/>).</summary>
+[Collection(SharedRedisCollection.Name)]
 public sealed class RedisParityTests
 {
     private static IEnumerable<CommandInfo> EveryEntry() =>

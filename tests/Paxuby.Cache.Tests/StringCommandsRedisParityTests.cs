@@ -5,6 +5,7 @@ namespace Paxuby.Cache.Tests;
 /// reply (runs only with PAXUBY_REDIS_PORT set, see <see cref="RedisFactAttribute"/>). Expiries
 /// are either far away or long past, so the two clocks never disagree about a key.
 /// </summary>
+[Collection(SharedRedisCollection.Name)]
 public sealed class StringCommandsRedisParityTests
 {
     private static readonly string[] Keys = ["k1", "k2", "k3", "n1", "n2"];
