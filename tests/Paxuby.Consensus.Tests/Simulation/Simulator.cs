@@ -612,27 +612,24 @@ internal sealed class Simulator
         node.Applier.Snapshot(stream);
         var bytes = stream.ToArray();
         var floor = applied - config.SnapshotRetainSlots;
-        if (node.Log is not null)
+        // As the server does it: the snapshot file durable first, then the core and the log compacted.
+        if (node.Log is not null && !WriteSnapshotFile(node, bytes, applied, "taking"))
         {
-            // As the server does it: the snapshot file durable first, then the core and the log compacted.
-            if (!WriteSnapshotFile(node, bytes, applied, "taking"))
-            {
-                return;
-            }
-            node.SnapshotBytes = bytes;
-            node.SnapshotSlot = applied;
-            Result.SnapshotsTaken++;
-            if (floor > node.Replica!.SnapshotSlot)
-            {
-                node.Replica.Compact(floor);
-                CompactLog(node, floor);
-            }
             return;
         }
         node.SnapshotBytes = bytes;
         node.SnapshotSlot = applied;
         Result.SnapshotsTaken++;
-        if (floor > node.Replica!.SnapshotSlot)
+        if (floor <= node.Replica!.SnapshotSlot)
+        {
+            return;
+        }
+        if (node.Log is not null)
+        {
+            node.Replica.Compact(floor);
+            CompactLog(node, floor);
+        }
+        else
         {
             node.Disk.CompactThrough(floor);
             node.Replica.Compact(floor);
