@@ -1,6 +1,6 @@
 namespace Paxuby.Storage;
 
-/// <summary>The real files: unbuffered appends (callers batch), fdatasync, directory fsync.</summary>
+/// <summary>The real files: unbuffered appends (callers batch), fallocate, fdatasync, directory fsync.</summary>
 public sealed class FileSystemDevice : IStorageDevice
 {
     public static readonly FileSystemDevice Instance = new();
@@ -59,6 +59,13 @@ public sealed class FileSystemDevice : IStorageDevice
         return new AppendFile(stream);
     }
 
+    public IAppendFile OpenAppendAt(string path, long offset)
+    {
+        var stream = Open(path, FileMode.Open);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return new AppendFile(stream);
+    }
+
     public void Truncate(string path, long length)
     {
         using var stream = Open(path, FileMode.Open);
@@ -87,6 +94,8 @@ public sealed class FileSystemDevice : IStorageDevice
             stream.Write(data);
             _length += data.Length;
         }
+
+        public void Preallocate(long bytes) => FileSpace.Reserve(stream, bytes);
 
         public void Sync() => DurableSync.File(stream);
 

@@ -34,6 +34,12 @@ public interface IStorageDevice
     /// <summary>Opens an existing file for appending at its end.</summary>
     IAppendFile OpenAppend(string path);
 
+    /// <summary>
+    /// Opens an existing file for appending at <paramref name="offset"/>, as if it ended there: for a
+    /// file whose bytes from there on are the zeros of <see cref="IAppendFile.Preallocate"/>.
+    /// </summary>
+    IAppendFile OpenAppendAt(string path, long offset);
+
     /// <summary>Cuts the file to <paramref name="length"/> bytes and syncs it.</summary>
     void Truncate(string path, long length);
 
@@ -53,6 +59,13 @@ public interface IAppendFile : IDisposable
     long Length { get; }
 
     void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// Reserves the file's space up to <paramref name="bytes"/>: past what is appended it reads as
+    /// zeros, and appends inside it change no file size, so a sync writes their data alone. A hint:
+    /// where the file system cannot reserve space, nothing happens.
+    /// </summary>
+    void Preallocate(long bytes);
 
     /// <summary>Makes everything appended so far survive a power failure.</summary>
     void Sync();

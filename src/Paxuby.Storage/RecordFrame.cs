@@ -10,12 +10,14 @@ internal static class RecordFrame
 {
     public const int HeaderBytes = sizeof(uint) + sizeof(uint) + sizeof(byte);
 
+    public const int TypeOffset = sizeof(uint) + sizeof(uint);
+
     /// <summary>Fills the header of a frame whose payload is already in place after it.</summary>
     public static void Seal(Span<byte> frame, RecordType type)
     {
         var payload = frame[HeaderBytes..];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
-        frame[8] = (byte)type;
+        frame[TypeOffset] = (byte)type;
         BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc32C.Compute((byte)type, payload));
     }
 
@@ -40,7 +42,7 @@ internal static class RecordFrame
             problem = $"payload of {length} bytes runs past the end ({data.Length - HeaderBytes} left)";
             return false;
         }
-        var rawType = data[8];
+        var rawType = data[TypeOffset];
         if (rawType is < (byte)RecordType.Entry or > (byte)RecordType.SnapshotBase)
         {
             problem = $"unknown record type {rawType}";

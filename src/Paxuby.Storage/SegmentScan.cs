@@ -10,12 +10,17 @@ internal static class SegmentScan
         public bool IsClean => Problem is null;
     }
 
-    /// <summary>Replays valid records into <paramref name="state"/> (when given) and stops at the first bad one.</summary>
+    /// <summary>
+    /// Replays valid records into <paramref name="state"/> (when given) and stops at the first bad
+    /// one. Zeros to the end are the unused, preallocated end of the segment, not a bad record: no
+    /// frame starts with a zero header (type 0 does not exist).
+    /// </summary>
     public static Result Replay(ReadOnlySpan<byte> data, DurableState? state)
     {
         long count = 0;
         var offset = 0;
-        while (offset < data.Length)
+        var end = data.LastIndexOfAnyExcept((byte)0) + 1;
+        while (offset < end)
         {
             if (!TryDecode(data[offset..], out var record, out var frameBytes, out var problem))
             {
@@ -58,7 +63,9 @@ internal static class SegmentScan
     /// </summary>
     public static bool HasValidRecordAfter(ReadOnlySpan<byte> data, long badOffset)
     {
-        for (var offset = (int)badOffset + 1; offset <= data.Length - RecordFrame.HeaderBytes; offset++)
+        // A frame's type byte is never zero, so none starts in the zeros of a preallocated end.
+        var lastStart = Math.Min(data.Length - RecordFrame.HeaderBytes, data.LastIndexOfAnyExcept((byte)0) - RecordFrame.TypeOffset);
+        for (var offset = (int)badOffset + 1; offset <= lastStart; offset++)
         {
             if (TryDecode(data[offset..], out _, out _, out _))
             {

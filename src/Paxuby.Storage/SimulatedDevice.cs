@@ -55,6 +55,7 @@ public sealed class SimulatedDevice : IStorageDevice
                 {
                     damage.Add(LoseUnsynced(survivors.First(p => p.Value == inode).Key, inode));
                 }
+                inode.Reserved = inode.SyncedReserved;
             }
             _names = survivors;
             _syncedNames = new SortedDictionary<string, Inode>(survivors, StringComparer.Ordinal);
@@ -100,7 +101,7 @@ public sealed class SimulatedDevice : IStorageDevice
     {
         lock (_lock)
         {
-            return Find(path).Length;
+            return Find(path).Size;
         }
     }
 
@@ -109,12 +110,16 @@ public sealed class SimulatedDevice : IStorageDevice
         lock (_lock)
         {
             var inode = Find(path);
-            if (offset >= inode.Length)
+            if (offset >= inode.Size)
             {
                 return 0;
             }
-            var count = (int)Math.Min(buffer.Length, inode.Length - offset);
-            inode.Data.AsSpan((int)offset, count).CopyTo(buffer);
+            var count = (int)Math.Min(buffer.Length, inode.Size - offset);
+            buffer[..count].Clear();
+            if (offset < inode.Length)
+            {
+                inode.Data.AsSpan((int)offset, (int)Math.Min(count, inode.Length - offset)).CopyTo(buffer);
+            }
             return count;
         }
     }
@@ -124,7 +129,9 @@ public sealed class SimulatedDevice : IStorageDevice
         lock (_lock)
         {
             var inode = Find(path);
-            return inode.Data.AsSpan(0, inode.Length).ToArray();
+            var all = new byte[inode.Size];
+            inode.Data.AsSpan(0, inode.Length).CopyTo(all);
+            return all;
         }
     }
 
@@ -153,6 +160,21 @@ public sealed class SimulatedDevice : IStorageDevice
         }
     }
 
+    public IAppendFile OpenAppendAt(string path, long offset)
+    {
+        lock (_lock)
+        {
+            var inode = Find(path);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, inode.Size);
+            // Appends overwrite from the offset on: the bytes there (zeros, or a cut record) become the
+            // unsynced end of the file, and zeros before the offset become appended bytes.
+            inode.Grow((int)offset);
+            inode.Length = (int)offset;
+            inode.SyncedLength = Math.Min(inode.SyncedLength, inode.Length);
+            return new AppendFile(this, inode, _generation);
+        }
+    }
+
     public void Truncate(string path, long length)
     {
         lock (_lock)
@@ -161,6 +183,7 @@ public sealed class SimulatedDevice : IStorageDevice
             var inode = Find(path);
             inode.Length = (int)Math.Min(inode.Length, length);
             inode.SyncedLength = inode.Length;
+            inode.Reserved = inode.SyncedReserved = Math.Min(inode.Reserved, length);
         }
     }
 
@@ -248,11 +271,32 @@ public sealed class SimulatedDevice : IStorageDevice
         }
     }
 
+    /// <summary>
+    /// A file: <see cref="Length"/> bytes appended, of which <see cref="SyncedLength"/> are durable,
+    /// and zeros after them up to the reserved size (kept as a number, not as bytes).
+    /// </summary>
     private sealed class Inode
     {
         public byte[] Data = new byte[256];
         public int Length;
         public int SyncedLength;
+        public long Reserved;
+        public long SyncedReserved;
+
+        public long Size => Math.Max(Length, Reserved);
+
+        /// <summary>Makes room for <paramref name="length"/> appended bytes, zeroing any after the current end.</summary>
+        public void Grow(int length)
+        {
+            if (length > Data.Length)
+            {
+                Array.Resize(ref Data, Math.Max(Data.Length * 2, length));
+            }
+            if (length > Length)
+            {
+                Data.AsSpan(Length, length - Length).Clear();
+            }
+        }
     }
 
     private sealed class AppendFile(SimulatedDevice device, Inode inode, int generation) : IAppendFile
@@ -273,12 +317,18 @@ public sealed class SimulatedDevice : IStorageDevice
             lock (device._lock)
             {
                 Check();
-                if (inode.Length + data.Length > inode.Data.Length)
-                {
-                    Array.Resize(ref inode.Data, Math.Max(inode.Data.Length * 2, inode.Length + data.Length));
-                }
+                inode.Grow(inode.Length + data.Length);
                 data.CopyTo(inode.Data.AsSpan(inode.Length));
                 inode.Length += data.Length;
+            }
+        }
+
+        public void Preallocate(long bytes)
+        {
+            lock (device._lock)
+            {
+                Check();
+                inode.Reserved = Math.Max(inode.Reserved, bytes);
             }
         }
 
@@ -288,6 +338,7 @@ public sealed class SimulatedDevice : IStorageDevice
             {
                 Check();
                 inode.SyncedLength = inode.Length;
+                inode.SyncedReserved = inode.Reserved;
             }
         }
 

@@ -21,7 +21,7 @@ public sealed class WriteAheadLog : IDisposable
 
     private readonly IStorageDevice _device;
     private readonly string _directory;
-    private readonly long _segmentSizeBytes;
+    private readonly WriteAheadLogOptions _options;
     private readonly ArrayBufferWriter<byte> _pending = new(PendingFlushBytes);
     private IAppendFile _segment;
     private long _segmentBytes;
@@ -31,11 +31,11 @@ public sealed class WriteAheadLog : IDisposable
     private bool _failed;
     private bool _disposed;
 
-    private WriteAheadLog(IStorageDevice device, string directory, long segmentSizeBytes, IAppendFile segment, long segmentBytes, long nextRecordNumber)
+    private WriteAheadLog(IStorageDevice device, string directory, WriteAheadLogOptions options, IAppendFile segment, long segmentBytes, long nextRecordNumber)
     {
         _device = device;
         _directory = directory;
-        _segmentSizeBytes = segmentSizeBytes;
+        _options = options;
         _segment = segment;
         _segmentBytes = segmentBytes;
         _appendedPosition = nextRecordNumber;
@@ -77,7 +77,7 @@ public sealed class WriteAheadLog : IDisposable
         var segments = SegmentFile.List(device, directory);
         if (segments.Count == 0)
         {
-            return new WriteAheadLog(device, directory, options.SegmentSizeBytes, CreateSegment(device, directory, 0), 0, 0);
+            return new WriteAheadLog(device, directory, options, CreateSegment(device, directory, options, 0), 0, 0);
         }
         var last = segments[^1];
         var scan = SegmentScan.Replay(device.ReadAll(last.Path), state: null);
@@ -86,13 +86,18 @@ public sealed class WriteAheadLog : IDisposable
             throw new InvalidDataException(
                 $"segment {last.Name} has a bad record at offset {scan.ValidBytes} ({scan.Problem}): recover the log before appending");
         }
-        var file = device.OpenAppend(last.Path);
-        return new WriteAheadLog(device, directory, options.SegmentSizeBytes, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
+        // From the end of the last record: what follows is the zeros of a preallocated segment.
+        var file = device.OpenAppendAt(last.Path, scan.ValidBytes);
+        if (options.PreallocateSegments)
+        {
+            file.Preallocate(options.SegmentSizeBytes);
+        }
+        return new WriteAheadLog(device, directory, options, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
     }
 
     /// <summary>
     /// Rebuilds the durable state from the segments in <paramref name="directory"/>, stopping at the
-    /// first torn or corrupt record. When nothing valid follows it, it is a write cut short by a
+    /// first torn or corrupt record (zeros to the end of a segment are its preallocated, unused end). When nothing valid follows it, it is a write cut short by a
     /// crash: the last segment is truncated there. When valid records follow, the log is damaged in
     /// the middle: the report says so and nothing after the bad record is applied or removed.
     /// <para>
@@ -296,7 +301,7 @@ public sealed class WriteAheadLog : IDisposable
             if (_segmentBytes > 0)
             {
                 _segment.Dispose();
-                _segment = CreateSegment(_device, _directory, _appendedPosition);
+                _segment = CreateSegment(_device, _directory, _options, _appendedPosition);
                 _segmentBytes = 0;
             }
             var baseFirst = _appendedPosition;
@@ -339,7 +344,7 @@ public sealed class WriteAheadLog : IDisposable
     {
         var frameBytes = RecordFrame.HeaderBytes + payloadBytes;
         var used = _segmentBytes + _pending.WrittenCount;
-        if (used > 0 && used + frameBytes > _segmentSizeBytes)
+        if (used > 0 && used + frameBytes > _options.SegmentSizeBytes)
         {
             WritePending();
             RollSegment();
@@ -425,7 +430,7 @@ public sealed class WriteAheadLog : IDisposable
         // damage before the last segment as damage in the middle of the log.
         SyncSegment();
         _segment.Dispose();
-        _segment = CreateSegment(_device, _directory, _appendedPosition);
+        _segment = CreateSegment(_device, _directory, _options, _appendedPosition);
         _segmentBytes = 0;
     }
 
@@ -438,9 +443,13 @@ public sealed class WriteAheadLog : IDisposable
         Volatile.Write(ref _durablePosition, position);
     }
 
-    private static IAppendFile CreateSegment(IStorageDevice device, string directory, long firstRecordNumber)
+    private static IAppendFile CreateSegment(IStorageDevice device, string directory, WriteAheadLogOptions options, long firstRecordNumber)
     {
         var file = device.Create(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber)));
+        if (options.PreallocateSegments)
+        {
+            file.Preallocate(options.SegmentSizeBytes);
+        }
         device.SyncDirectory(directory);
         return file;
     }

@@ -9,4 +9,10 @@ public sealed record WriteAheadLogOptions
     /// larger than it gets a segment of its own.
     /// </summary>
     public long SegmentSizeBytes { get; init; } = DefaultSegmentSizeBytes;
+
+    /// <summary>
+    /// Reserves each segment's full size on disk when it is created (zeros, which recovery reads as
+    /// the segment's unused end), so that an fsync after an append does not also journal a new file size.
+    /// </summary>
+    public bool PreallocateSegments { get; init; } = true;
 }

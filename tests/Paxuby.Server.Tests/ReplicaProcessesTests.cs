@@ -215,7 +215,9 @@ public sealed class ReplicaProcessesTests(ITestOutputHelper output)
         cluster.Crash(damaged);
         string segment = Directory.GetFiles(Path.Combine(cluster.Directory, "data", $"node-{damaged}", "wal"), "*.wal").Single();
         byte[] bytes = File.ReadAllBytes(segment);
-        bytes[bytes.Length / 2] ^= 0x40;
+        // Halfway through the records, not through the preallocated zeros after them.
+        int recordsEnd = bytes.AsSpan().LastIndexOfAnyExcept((byte)0) + 1;
+        bytes[recordsEnd / 2] ^= 0x40;
         File.WriteAllBytes(segment, bytes);
 
         cluster.Start(damaged);

@@ -19,6 +19,27 @@ public sealed class ServerCommandTests : ServerTest
     }
 
     [Fact]
+    public void Info_memory_reports_the_garbage_collectors_work_and_pauses()
+    {
+        using RawClient client = Server.Connect();
+        Dictionary<string, long> before = GcFields(client.Call("INFO", "memory"));
+        for (int i = 0; i < 200; i++) client.Call("SET", "k" + i, new string('v', 1000));
+        Dictionary<string, long> after = GcFields(client.Call("INFO", "memory"));
+
+        string[] names = ["gc_heap_bytes", "gc_allocated_bytes", "gc_gen0_collections", "gc_gen1_collections", "gc_gen2_collections",
+            "gc_pause_total_ms", "gc_last_index", "gc_last_generation", "gc_last_pause_ms", "gc_last_promoted_bytes"];
+        Assert.Equal(names.Order(), after.Keys.Order());
+        Assert.All(after.Values, v => Assert.True(v >= 0));
+        Assert.True(after["gc_allocated_bytes"] > before["gc_allocated_bytes"] + 200 * 1000);
+        Assert.True(after["gc_gen0_collections"] >= after["gc_gen1_collections"]);
+        Assert.True(after["gc_gen1_collections"] >= after["gc_gen2_collections"]);
+    }
+
+    private static Dictionary<string, long> GcFields(string info) =>
+        info.Split("\r\n").Where(l => l.StartsWith("gc_", StringComparison.Ordinal))
+            .Select(l => l.Split(':')).ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
     public void Info_section_returns_only_that_section()
     {
         using RawClient client = Server.Connect();

@@ -6,6 +6,9 @@ namespace Paxuby.Storage.Tests;
 internal sealed record CrashRunConfig(
     int Seed, double TornWriteProbability, double BitFlipProbability, long SegmentSizeBytes, int Cycles, int StepsPerCycle, int CrashPointMax)
 {
+    /// <summary>Whether segments are preallocated (zeros to their full size) or grow as they are written.</summary>
+    public bool PreallocateSegments { get; init; } = true;
+
     /// <summary>Test-only: run the deliberately broken compaction (see <see cref="WriteAheadLog.BrokenCompactDeletesBeforeSync"/>).</summary>
     public bool BrokenCompaction { get; init; }
 
@@ -21,11 +24,14 @@ internal sealed record CrashRunConfig(
             SegmentSizeBytes: segmentSizes[random.Next(segmentSizes.Length)],
             Cycles: 4,
             StepsPerCycle: 30,
-            CrashPointMax: 150);
+            CrashPointMax: 150)
+        {
+            PreallocateSegments = random.Next(2) == 0,
+        };
     }
 
     public override string ToString() =>
-        $"seed={Seed} (torn {TornWriteProbability}, flip {BitFlipProbability}, segments of {SegmentSizeBytes} B{(BrokenCompaction ? ", BROKEN compaction" : "")})";
+        $"seed={Seed} (torn {TornWriteProbability}, flip {BitFlipProbability}, segments of {SegmentSizeBytes} B{(PreallocateSegments ? " preallocated" : "")}{(BrokenCompaction ? ", BROKEN compaction" : "")})";
 }
 
 /// <summary>
@@ -126,7 +132,7 @@ internal sealed class CrashRun
         return DurabilityModel.Diff(_model.Current, state) is { } diff ? $"clean restart: {diff} ({report})" : null;
     }
 
-    private WriteAheadLogOptions Options => new() { SegmentSizeBytes = _config.SegmentSizeBytes };
+    private WriteAheadLogOptions Options => new() { SegmentSizeBytes = _config.SegmentSizeBytes, PreallocateSegments = _config.PreallocateSegments };
 
     /// <summary>Opens, works until the crash point (or the end of the steps), crashes, recovers, checks.</summary>
     private string? Cycle(long crashPoint, out long operations, out bool stop)

@@ -45,10 +45,12 @@ public class RecordFormatTests
         var bytes = File.ReadAllBytes(Assert.Single(directory.Segments()));
 
         Assert.Equal("00000000000000000000.wal", Path.GetFileName(directory.Segments()[0]));
-        Assert.Equal(RecordFrame.HeaderBytes + 8, bytes.Length);
+        // The segment is preallocated: zeros after the record.
+        Assert.Equal(WriteAheadLogOptions.DefaultSegmentSizeBytes, bytes.Length);
+        Assert.False(bytes.AsSpan(RecordFrame.HeaderBytes + 8).ContainsAnyExcept((byte)0));
         Assert.Equal(8u, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
         Assert.Equal((byte)RecordType.Commit, bytes[8]);
-        Assert.Equal(new byte[] { 8, 7, 6, 5, 4, 3, 2, 1 }, bytes[9..]);
-        Assert.Equal(Crc32C.Compute(bytes.AsSpan(8)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(new byte[] { 8, 7, 6, 5, 4, 3, 2, 1 }, bytes[9..17]);
+        Assert.Equal(Crc32C.Compute(bytes.AsSpan(8, 9)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
     }
 }

@@ -124,4 +124,49 @@ public class SimulatedDeviceTests
 
         Assert.Equal(Run().Damage, Run().Damage);
     }
+
+    [Fact]
+    public void Preallocated_space_reads_as_zeros_and_survives_a_crash_only_once_synced()
+    {
+        var device = Device();
+        using (var file = device.Create(File))
+        {
+            device.SyncDirectory(Directory);
+            file.Append([1, 2]);
+            file.Preallocate(8);
+            file.Sync();
+            file.Preallocate(16);
+        }
+
+        Assert.Equal([1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], device.ReadAll(File));
+        device.Crash();
+
+        Assert.Equal([1, 2, 0, 0, 0, 0, 0, 0], device.ReadAll(File));
+        Assert.Equal(8, device.Length(File));
+    }
+
+    [Fact]
+    public void Appending_at_an_offset_overwrites_the_zeros_there_and_a_crash_restores_them()
+    {
+        var device = Device();
+        using (var file = device.Create(File))
+        {
+            device.SyncDirectory(Directory);
+            file.Append([1, 2]);
+            file.Preallocate(6);
+            file.Sync();
+        }
+        using (var file = device.OpenAppendAt(File, 2))
+        {
+            file.Append([3]);
+            file.Sync();
+            file.Append([4]);
+        }
+
+        Assert.Equal([1, 2, 3, 4, 0, 0], device.ReadAll(File));
+        var damage = Assert.Single(device.Crash().Damage);
+
+        Assert.Equal([1, 2, 3, 0, 0, 0], device.ReadAll(File));
+        Assert.Equal((3L, 1L), (damage.SyncedLength, damage.UnsyncedBytes));
+    }
 }

@@ -6,11 +6,14 @@ public class WriteAheadLogTests
 {
     private static readonly WriteAheadLogOptions TinySegments = new() { SegmentSizeBytes = 512 };
 
+    /// <summary>A segment that ends with its last record, so that its byte offsets are record ends.</summary>
+    private static readonly WriteAheadLogOptions UnreservedSegment = new() { PreallocateSegments = false };
+
     /// <summary>Writes one record per Append and returns each record's end offset in the (single) segment.</summary>
     private static List<long> WriteOneSegment(string directory, List<PersistRecords> records)
     {
         var ends = new List<long>();
-        using var log = WriteAheadLog.Open(directory);
+        using var log = WriteAheadLog.Open(directory, UnreservedSegment);
         var segment = Path.Combine(directory, SegmentFile.NameFor(0));
         foreach (var record in records)
         {
@@ -199,18 +202,17 @@ public class WriteAheadLogTests
         {
             Records.Readies(seed: 9, count: 100).ForEach(r => log.Append(r));
         }
+        // The last record's last byte lost, as a torn write of a preallocated segment shows it.
         var second = directory.Segments()[1];
-        var length = new FileInfo(second).Length;
-        using (var stream = new FileStream(second, FileMode.Open))
-        {
-            stream.SetLength(length - 1);
-        }
+        var damaged = File.ReadAllBytes(second);
+        damaged[damaged.AsSpan().LastIndexOfAnyExcept((byte)0)] = 0;
+        File.WriteAllBytes(second, damaged);
 
         var (_, report) = WriteAheadLog.Recover(directory.Path);
 
         Assert.True(report.MiddleCorruption, report.ToString());
         Assert.Equal(Path.GetFileName(second), report.Segment);
-        Assert.Equal(length - 1, new FileInfo(second).Length);
+        Assert.Equal(damaged, File.ReadAllBytes(second));
     }
 
     [Fact]
@@ -255,5 +257,64 @@ public class WriteAheadLogTests
 
         Assert.True(report.TailTruncated);
         Assert.Equal(records.Count - 1, log.AppendedPosition);
+    }
+
+    [Fact]
+    public void A_segment_is_preallocated_and_its_zero_end_is_unused_space_to_append_in()
+    {
+        using var directory = new TempDirectory();
+        var options = new WriteAheadLogOptions { SegmentSizeBytes = 64 * 1024 };
+        var first = Records.Readies(seed: 12, count: 20);
+        var second = Records.Readies(seed: 13, count: 20);
+        using (var log = WriteAheadLog.Open(directory.Path, options))
+        {
+            first.ForEach(r => log.Append(r));
+            log.Sync();
+        }
+        var segment = Assert.Single(directory.Segments());
+        Assert.Equal(64 * 1024, new FileInfo(segment).Length);
+
+        var (_, reopened) = WriteAheadLog.Recover(directory.Path);
+        using (var log = WriteAheadLog.Open(directory.Path, options))
+        {
+            Assert.Equal(reopened.NextRecordNumber, log.AppendedPosition);
+            second.ForEach(r => log.Append(r));
+            log.Sync();
+        }
+        var (state, report) = WriteAheadLog.Recover(directory.Path);
+
+        Assert.True(reopened.IsClean, reopened.ToString());
+        Assert.True(report.IsClean, report.ToString());
+        Assert.Single(directory.Segments());
+        Assert.Equal(Records.OneRecordEach(first.Concat(second).ToList()).Count, report.RecordCount);
+        Records.AssertEqual(Records.StateOf(first.Concat(second)), state);
+    }
+
+    [Fact]
+    public void A_final_record_torn_at_every_byte_of_a_preallocated_segment_recovers_the_state_before_it()
+    {
+        using var directory = new TempDirectory();
+        var records = Records.OneRecordEach(Records.Readies(seed: 14, count: 10));
+        records.Add(new PersistRecords([Records.Entry(new Random(15), 300)], null, null));
+        var ends = WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        var full = File.ReadAllBytes(segment);
+        var lastStart = ends[^2];
+        var expected = Records.StateOf(records.SkipLast(1));
+
+        for (var cut = lastStart; cut < full.Length; cut++)
+        {
+            // What a crash leaves of a write into reserved space: a prefix of it, then the zeros.
+            var torn = new byte[full.Length + 4096];
+            full.AsSpan(0, (int)cut).CopyTo(torn);
+            File.WriteAllBytes(segment, torn);
+
+            var (state, report) = WriteAheadLog.Recover(directory.Path);
+            using var log = WriteAheadLog.Open(directory.Path);
+
+            Records.AssertEqual(expected, state);
+            Assert.False(report.MiddleCorruption, $"cut at {cut}: {report}");
+            Assert.Equal(records.Count - 1, log.AppendedPosition);
+        }
     }
 }

@@ -92,6 +92,7 @@ public static class InfoReport
                 Field(text, "maxmemory_policy", node.Settings.Get("maxmemory-policy") ?? "noeviction");
                 Field(text, "mem_fragmentation_ratio", (stats.UsedMemoryBytes == 0 ? 1.0 : (double)process.WorkingSet64 / stats.UsedMemoryBytes).ToString("0.00", CultureInfo.InvariantCulture));
                 Field(text, "mem_allocator", "dotnet-gc");
+                GarbageCollection(text);
                 break;
             case "persistence":
                 text.Append("# Persistence\r\n");
@@ -186,6 +187,22 @@ public static class InfoReport
                 foreach (var (db, keys, expires) in stats.Databases) text.Append($"db{db}:keys={keys},expires={expires},avg_ttl=0\r\n");
                 break;
         }
+    }
+
+    /// <summary>The collector's pauses are this server's latency spikes: their count, total and the latest one.</summary>
+    private static void GarbageCollection(StringBuilder text)
+    {
+        GCMemoryInfo last = GC.GetGCMemoryInfo(GCKind.Any);
+        Field(text, "gc_heap_bytes", GC.GetTotalMemory(forceFullCollection: false));
+        Field(text, "gc_allocated_bytes", GC.GetTotalAllocatedBytes());
+        Field(text, "gc_gen0_collections", GC.CollectionCount(0));
+        Field(text, "gc_gen1_collections", GC.CollectionCount(1));
+        Field(text, "gc_gen2_collections", GC.CollectionCount(2));
+        Field(text, "gc_pause_total_ms", (long)GC.GetTotalPauseDuration().TotalMilliseconds);
+        Field(text, "gc_last_index", last.Index);
+        Field(text, "gc_last_generation", last.Generation);
+        Field(text, "gc_last_pause_ms", (long)last.PauseDurations[0].TotalMilliseconds);
+        Field(text, "gc_last_promoted_bytes", last.PromotedBytes);
     }
 
     private static void Field(StringBuilder text, string name, object value) =>
