@@ -39,6 +39,7 @@ public sealed class ExactlyOnceApplier
     private readonly LinkedList<long> byRecency = new();
     private readonly Dictionary<long, LinkedListNode<long>> recencyNodes = new();
     private readonly ArrayBufferWriter<byte> replyBuffer = new();
+    private byte[] lastReply = [];
 
     public ExactlyOnceApplier(IStateMachine inner, int maxClients = DefaultMaxClients)
     {
@@ -90,7 +91,9 @@ public sealed class ExactlyOnceApplier
         }
         replyBuffer.Clear();
         inner.Apply(LastTimestampMs, command.Payload, replyBuffer);
-        var reply = replyBuffer.WrittenSpan.ToArray();
+        // Replies are never changed once made, so a run of equal ones (a stream of SETs' OKs) shares one array.
+        var reply = replyBuffer.WrittenSpan.SequenceEqual(lastReply) ? lastReply : replyBuffer.WrittenSpan.ToArray();
+        lastReply = reply;
         Remember(command.ClientId, command.Sequence, reply);
         return new AppliedCommand(command, ApplyOutcome.Applied, reply);
     }
@@ -98,8 +101,16 @@ public sealed class ExactlyOnceApplier
     private void Remember(long clientId, long sequence, byte[] reply)
     {
         lastByClient[clientId] = (sequence, reply);
-        if (recencyNodes.Remove(clientId, out var node)) byRecency.Remove(node);
-        recencyNodes[clientId] = byRecency.AddLast(clientId);
+        if (recencyNodes.TryGetValue(clientId, out var node))
+        {
+            // The client's node moves to the end rather than being replaced: no allocation per command.
+            byRecency.Remove(node);
+            byRecency.AddLast(node);
+        }
+        else
+        {
+            recencyNodes[clientId] = byRecency.AddLast(clientId);
+        }
         if (lastByClient.Count > MaxClients)
         {
             var oldest = byRecency.First!.Value;

@@ -131,7 +131,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             Done = done,
         };
         await PostFromClientAsync(request, cancel);
-        return await done.Task.WaitAsync(cancel);
+        using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
+        return await done.Task;
     }
 
     /// <summary>
@@ -155,8 +156,17 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), command, DeadlineTick()) { Done = done };
         await PostFromClientAsync(request, cancel);
-        return await done.Task.WaitAsync(cancel);
+        using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
+        return await done.Task;
     }
+
+    /// <summary>
+    /// Ends a client's wait as soon as its session is cancelled (CLIENT KILL ends it at once, not at
+    /// the command timeout). Cancelling the reply's source costs less than Task.WaitAsync, which
+    /// allocates a promise and a continuation per command; the loop completes it with TrySet.
+    /// </summary>
+    private static void CancelReply(object? source, CancellationToken token) =>
+        ((TaskCompletionSource<byte[]>)source!).TrySetCanceled(token);
 
     /// <summary>
     /// Clients may fill half the loop's queue and then wait; the other half stays free for peers,
