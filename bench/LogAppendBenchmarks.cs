@@ -110,6 +110,8 @@ public class LogAppendBenchmarks
 
         public IAppendFile OpenAppend(string path) => new Counted(_files.OpenAppend(path), this);
 
+        public IAppendFile OpenAppendAt(string path, long offset) => new Counted(_files.OpenAppendAt(path, offset), this);
+
         public void Truncate(string path, long length) => _files.Truncate(path, length);
 
         public void Rename(string from, string to) => _files.Rename(from, to);
@@ -123,6 +125,8 @@ public class LogAppendBenchmarks
             public long Length => file.Length;
 
             public void Append(ReadOnlySpan<byte> data) => file.Append(data);
+
+            public void Preallocate(long bytes) => file.Preallocate(bytes);
 
             public void Sync()
             {
