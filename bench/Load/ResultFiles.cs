@@ -24,7 +24,8 @@ internal static class ResultFiles
             .Append($"- {paxubyName}: {paxubyEndpoint}\n")
             .Append(others.Count == 0 ? "" : $"- compared with: {string.Join(", ", others.Select(o => o.Description))}, each workload run against every server in turn\n")
             .Append($"- per workload: {options.WarmupSeconds:0.#} s warm-up, {options.DurationSeconds:0.#} s measured; "
-                + $"{options.KeyCount:N0} keys, 100-byte values; latency from send to reply (pipelines: batch send to each reply)\n\n")
+                + $"{options.KeyCount:N0} keys, 100-byte values; latency from send to reply (pipelines: batch send to each reply); "
+                + "server GC pauses: collections (full ones) and their total pause in the server process, warm-up included\n\n")
             .Append("## Figures\n\n").Append(ResultTables.Figures(results, paxubyName, markdown: true))
             .Append("\n## Targets\n\n").Append(ResultTables.Targets(results, paxubyName, markdown: true));
         foreach ((string otherName, string description) in others)

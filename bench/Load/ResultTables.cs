@@ -10,7 +10,7 @@ namespace Paxuby.Bench.Load;
 internal static class ResultTables
 {
     private static readonly string[] FigureColumns =
-        ["workload", "server", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "seed", "strict"];
+        ["workload", "server", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "seed", "strict", "server GC pauses"];
 
     public static string Figures(IReadOnlyList<WorkloadResult> results, string paxubyName, bool markdown)
     {
@@ -20,6 +20,7 @@ internal static class ResultTables
             r.FailedClients > 0 ? $"{r.Errors} ({r.FailedClients} clients failed)" : r.Errors.ToString(CultureInfo.InvariantCulture),
             r.Server == paxubyName ? Target.Mark(r, "seed") : "",
             r.Server == paxubyName ? Target.Mark(r, "strict") : "",
+            r.Gc?.ToString() ?? "",
         }).ToList();
         return Table(FigureColumns, rows, markdown);
     }

@@ -19,6 +19,9 @@ internal sealed record WorkloadResult(
     long MaxUs,
     string? FirstError)
 {
+    /// <summary>The server's garbage collections during the workload, when it reports them.</summary>
+    public ServerGc? Gc { get; init; }
+
     /// <summary>Largest latency a histogram keeps (60 s); anything slower is recorded as 60 s.</summary>
     public const long HighestTrackableUs = 60_000_000;
 
