@@ -26,6 +26,7 @@ public sealed record RecoveryReport
     /// <summary>A torn or corrupt record ended the last segment, and the file was cut there.</summary>
     public bool TailTruncated { get; init; }
 
+    /// <summary>The bytes cut off that held anything: the zeros of a preallocated segment after them are not counted.</summary>
     public long TruncatedBytes { get; init; }
 
     /// <summary>

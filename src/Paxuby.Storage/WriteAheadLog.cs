@@ -155,8 +155,9 @@ public sealed class WriteAheadLog : IDisposable
             {
                 return (state, report with { MiddleCorruption = true });
             }
+            var written = Math.Max(scan.ValidBytes, data.AsSpan().LastIndexOfAnyExcept((byte)0) + 1);
             device.Truncate(segment.Path, scan.ValidBytes);
-            return (state, report with { TailTruncated = true, TruncatedBytes = data.Length - scan.ValidBytes });
+            return (state, report with { TailTruncated = true, TruncatedBytes = written - scan.ValidBytes });
         }
         return (state, cleanup with
         {
