@@ -47,6 +47,35 @@ public sealed class LocalClusterTests : IAsyncLifetime
         Assert.Equal("$1\r\nv\r\n", await Read(2, "GET", "k"));
     }
 
+    private ConsensusStats Stats(int node) => _cluster.EngineFor(node).GetStats().Consensus!;
+
+    [Fact]
+    public async Task Reads_are_counted_as_served_on_the_leaders_lease_or_through_the_loop()
+    {
+        Assert.Equal("+OK\r\n", await Write(0, "SET", "k", "v"));
+        int leader = _cluster.LeaderId;
+        int follower = (leader + 1) % 3;
+
+        ConsensusStats followerBefore = Stats(follower);
+        Assert.Equal("$1\r\nv\r\n", await Read(follower, "GET", "k"));
+        ConsensusStats followerAfter = Stats(follower);
+        Assert.Equal(followerBefore.LoopReads + 1, followerAfter.LoopReads);
+        Assert.Equal(followerBefore.LeaseReads, followerAfter.LeaseReads);
+
+        // Until its lease is established a leader's reads go through its loop too; each read counts once.
+        ConsensusStats leaderBefore = Stats(leader);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int reads = 0;
+        while (Stats(leader).LeaseReads == leaderBefore.LeaseReads)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the leader never served a read on its lease");
+            Assert.Equal("$1\r\nv\r\n", await Read(leader, "GET", "k"));
+            reads++;
+        }
+        ConsensusStats leaderAfter = Stats(leader);
+        Assert.Equal(reads, leaderAfter.LeaseReads - leaderBefore.LeaseReads + leaderAfter.LoopReads - leaderBefore.LoopReads);
+    }
+
     [Fact]
     public async Task Concurrent_increments_through_all_replicas_are_each_applied_once()
     {

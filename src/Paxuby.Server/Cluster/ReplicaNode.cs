@@ -51,6 +51,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private (int LeaderId, Ballot Ballot) _knownLeader = (-1, default);
     private long _slotsApplied;
     private long _commandsApplied;
+    private long _leaseReads;
+    private long _loopReads;
 
     private readonly record struct ForwardOrigin(int Peer, long OriginId, long DeadlineTick);
 
@@ -147,6 +149,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             Replica core = _host.Core;
             if (!core.CanServeLocalReadsAt(TickNow()) || _host.Applier.AppliedSlot < core.CommitIndex) return false;
             _host.Applier.Read(NowMs, command, reply);
+            _leaseReads++;
             return true;
         }
     }
@@ -155,6 +158,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), command, DeadlineTick()) { Done = done };
+        Interlocked.Increment(ref _loopReads);
         await PostFromClientAsync(request, cancel);
         using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
         return await done.Task;
@@ -213,6 +217,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                     SnapshotsTaken = _host.SnapshotsTaken,
                     SnapshotsInstalled = _host.SnapshotsInstalled,
                     LogSlots = core.LogSlotCount,
+                    LeaseReads = _leaseReads,
+                    LoopReads = Interlocked.Read(ref _loopReads),
                     Rebuilding = core.IsRebuilding,
                 },
             };

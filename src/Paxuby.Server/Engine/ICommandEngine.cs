@@ -67,6 +67,12 @@ public sealed record ConsensusStats(
 
     public int LogSlots { get; init; }
 
+    /// <summary>Reads this replica served at once on its leader lease.</summary>
+    public long LeaseReads { get; init; }
+
+    /// <summary>Reads that went through the replica's loop: a follower's, a new leader's, or a lease in doubt.</summary>
+    public long LoopReads { get; init; }
+
     /// <summary>True while the replica rejoins as a non-voting learner after its log was damaged.</summary>
     public bool Rebuilding { get; init; }
 }
