@@ -8,9 +8,9 @@ namespace Paxuby.Storage;
 /// </summary>
 internal static class RecordFrame
 {
-    public const int HeaderBytes = sizeof(uint) + sizeof(uint) + sizeof(byte);
-
     public const int TypeOffset = sizeof(uint) + sizeof(uint);
+
+    public const int HeaderBytes = TypeOffset + sizeof(byte);
 
     /// <summary>Fills the header of a frame whose payload is already in place after it.</summary>
     public static void Seal(Span<byte> frame, RecordType type)

@@ -19,7 +19,7 @@ internal static class SegmentScan
     {
         long count = 0;
         var offset = 0;
-        var end = data.LastIndexOfAnyExcept((byte)0) + 1;
+        var end = WrittenLength(data);
         while (offset < end)
         {
             if (!TryDecode(data[offset..], out var record, out var frameBytes, out var problem))
@@ -56,6 +56,9 @@ internal static class SegmentScan
         return Replay(data, state: null).RecordCount >= 1 + first.RecordsAfter;
     }
 
+    /// <summary>The bytes up to the last one that is not zero: what was written, without a preallocated end.</summary>
+    public static int WrittenLength(ReadOnlySpan<byte> data) => data.LastIndexOfAnyExcept((byte)0) + 1;
+
     /// <summary>
     /// Whether any valid record starts after <paramref name="badOffset"/>: then the bad record is
     /// damage in the middle of the log, not a write cut short at its end. A payload that happens to
@@ -64,7 +67,7 @@ internal static class SegmentScan
     public static bool HasValidRecordAfter(ReadOnlySpan<byte> data, long badOffset)
     {
         // A frame's type byte is never zero, so none starts in the zeros of a preallocated end.
-        var lastStart = Math.Min(data.Length - RecordFrame.HeaderBytes, data.LastIndexOfAnyExcept((byte)0) - RecordFrame.TypeOffset);
+        var lastStart = Math.Min(data.Length - RecordFrame.HeaderBytes, WrittenLength(data) - 1 - RecordFrame.TypeOffset);
         for (var offset = (int)badOffset + 1; offset <= lastStart; offset++)
         {
             if (TryDecode(data[offset..], out _, out _, out _))

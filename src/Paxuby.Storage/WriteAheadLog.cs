@@ -87,19 +87,16 @@ public sealed class WriteAheadLog : IDisposable
                 $"segment {last.Name} has a bad record at offset {scan.ValidBytes} ({scan.Problem}): recover the log before appending");
         }
         // From the end of the last record: what follows is the zeros of a preallocated segment.
-        var file = device.OpenAppendAt(last.Path, scan.ValidBytes);
-        if (options.PreallocateSegments)
-        {
-            file.Preallocate(options.SegmentSizeBytes);
-        }
+        var file = Reserve(device.OpenAppendAt(last.Path, scan.ValidBytes), options);
         return new WriteAheadLog(device, directory, options, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
     }
 
     /// <summary>
     /// Rebuilds the durable state from the segments in <paramref name="directory"/>, stopping at the
-    /// first torn or corrupt record (zeros to the end of a segment are its preallocated, unused end). When nothing valid follows it, it is a write cut short by a
-    /// crash: the last segment is truncated there. When valid records follow, the log is damaged in
-    /// the middle: the report says so and nothing after the bad record is applied or removed.
+    /// first torn or corrupt record (zeros to the end of a segment are its preallocated, unused
+    /// end). When nothing valid follows it, it is a write cut short by a crash: the last segment is
+    /// truncated there. When valid records follow, the log is damaged in the middle: the report says
+    /// so and nothing after the bad record is applied or removed.
     /// <para>
     /// Replay starts at the newest complete compacted segment (see <see cref="Compact"/>) and deletes
     /// the segments before it; a compacted segment cut short by a crash is deleted when older
@@ -155,7 +152,7 @@ public sealed class WriteAheadLog : IDisposable
             {
                 return (state, report with { MiddleCorruption = true });
             }
-            var written = Math.Max(scan.ValidBytes, data.AsSpan().LastIndexOfAnyExcept((byte)0) + 1);
+            var written = Math.Max(scan.ValidBytes, SegmentScan.WrittenLength(data));
             device.Truncate(segment.Path, scan.ValidBytes);
             return (state, report with { TailTruncated = true, TruncatedBytes = written - scan.ValidBytes });
         }
@@ -446,13 +443,18 @@ public sealed class WriteAheadLog : IDisposable
 
     private static IAppendFile CreateSegment(IStorageDevice device, string directory, WriteAheadLogOptions options, long firstRecordNumber)
     {
-        var file = device.Create(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber)));
-        if (options.PreallocateSegments)
-        {
-            file.Preallocate(options.SegmentSizeBytes);
-        }
+        var file = Reserve(device.Create(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber))), options);
         device.SyncDirectory(directory);
         return file;
+    }
+
+    private static IAppendFile Reserve(IAppendFile segment, WriteAheadLogOptions options)
+    {
+        if (options.PreallocateSegments)
+        {
+            segment.Preallocate(options.SegmentSizeBytes);
+        }
+        return segment;
     }
 
     private void ThrowIfUnusable()

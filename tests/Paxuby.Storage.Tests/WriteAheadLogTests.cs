@@ -24,6 +24,24 @@ public class WriteAheadLogTests
         return ends;
     }
 
+    /// <summary>
+    /// One unreserved segment of small records and a large last one, to cut the last one short:
+    /// the segment, its bytes, where the last record starts, the state without it and how many records precede it.
+    /// </summary>
+    private static (string Segment, byte[] Bytes, long LastStart, DurableState WithoutLast, int RecordsBefore) SegmentEndingInALargeRecord(
+        TempDirectory directory, int seed, int count, int lastPayloadBytes)
+    {
+        var records = Records.OneRecordEach(Records.Readies(seed, count));
+        records.Add(new PersistRecords([Records.Entry(new Random(seed + 1), lastPayloadBytes)], null, null));
+        var ends = WriteOneSegment(directory.Path, records);
+        var segment = directory.Segments()[0];
+        return (segment, File.ReadAllBytes(segment), ends[^2], Records.StateOf(records.SkipLast(1)), records.Count - 1);
+    }
+
+    /// <summary>The bytes of a record cut short at <paramref name="cut"/> that hold anything: trailing zeros read as unused space.</summary>
+    private static long TornBytes(byte[] full, long lastStart, long cut) =>
+        full.AsSpan((int)lastStart, (int)(cut - lastStart)).LastIndexOfAnyExcept((byte)0) + 1;
+
     [Fact]
     public void An_empty_directory_recovers_an_empty_state()
     {
@@ -112,13 +130,7 @@ public class WriteAheadLogTests
     public void A_final_record_torn_at_every_byte_recovers_the_state_before_it_and_is_truncated()
     {
         using var directory = new TempDirectory();
-        var records = Records.OneRecordEach(Records.Readies(seed: 5, count: 30));
-        records.Add(new PersistRecords([Records.Entry(new Random(6), 1_000)], null, null));
-        var ends = WriteOneSegment(directory.Path, records);
-        var segment = directory.Segments()[0];
-        var full = File.ReadAllBytes(segment);
-        var lastStart = ends[^2];
-        var expected = Records.StateOf(records.SkipLast(1));
+        var (segment, full, lastStart, expected, _) = SegmentEndingInALargeRecord(directory, seed: 5, count: 30, lastPayloadBytes: 1_000);
 
         for (var cut = lastStart; cut < full.Length; cut++)
         {
@@ -132,8 +144,7 @@ public class WriteAheadLogTests
             Assert.Equal(cut > lastStart, report.TailTruncated);
             if (report.TailTruncated)
             {
-                // What was cut that held anything: a torn write's trailing zeros read as unused space.
-                var torn = full.AsSpan((int)lastStart, (int)(cut - lastStart)).LastIndexOfAnyExcept((byte)0) + 1;
+                var torn = TornBytes(full, lastStart, cut);
                 Assert.Equal(torn, report.TruncatedBytes);
                 Assert.Equal(lastStart, report.Offset);
                 Assert.Contains($"truncated {torn} bytes at offset {lastStart} in segment {Path.GetFileName(segment)}", report.ToString());
@@ -296,28 +307,25 @@ public class WriteAheadLogTests
     public void A_final_record_torn_at_every_byte_of_a_preallocated_segment_recovers_the_state_before_it()
     {
         using var directory = new TempDirectory();
-        var records = Records.OneRecordEach(Records.Readies(seed: 14, count: 10));
-        records.Add(new PersistRecords([Records.Entry(new Random(15), 300)], null, null));
-        var ends = WriteOneSegment(directory.Path, records);
-        var segment = directory.Segments()[0];
-        var full = File.ReadAllBytes(segment);
-        var lastStart = ends[^2];
-        var expected = Records.StateOf(records.SkipLast(1));
+        var (segment, full, lastStart, expected, recordsBefore) = SegmentEndingInALargeRecord(directory, seed: 14, count: 10, lastPayloadBytes: 300);
 
         for (var cut = lastStart; cut < full.Length; cut++)
         {
             // What a crash leaves of a write into reserved space: a prefix of it, then the zeros.
-            var torn = new byte[full.Length + 4096];
-            full.AsSpan(0, (int)cut).CopyTo(torn);
-            File.WriteAllBytes(segment, torn);
+            var reserved = new byte[full.Length + 4096];
+            full.AsSpan(0, (int)cut).CopyTo(reserved);
+            File.WriteAllBytes(segment, reserved);
 
             var (state, report) = WriteAheadLog.Recover(directory.Path);
             using var log = WriteAheadLog.Open(directory.Path);
 
+            // A prefix that is all zeros is indistinguishable from the unused end: nothing to cut.
+            var torn = TornBytes(full, lastStart, cut);
             Records.AssertEqual(expected, state);
             Assert.False(report.MiddleCorruption, $"cut at {cut}: {report}");
-            Assert.InRange(report.TruncatedBytes, 0, cut - lastStart);
-            Assert.Equal(records.Count - 1, log.AppendedPosition);
+            Assert.Equal(torn > 0, report.TailTruncated);
+            Assert.Equal(torn, report.TruncatedBytes);
+            Assert.Equal(recordsBefore, log.AppendedPosition);
         }
     }
 }

@@ -125,16 +125,14 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
     }
 
-    public async ValueTask<byte[]> WriteAsync(long clientId, long sequence, byte[] command, CancellationToken cancel)
+    public ValueTask<byte[]> WriteAsync(long clientId, long sequence, byte[] command, CancellationToken cancel)
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingWrite(new Command(clientId, sequence, _time.GetUtcNow().ToUnixTimeMilliseconds(), command), DeadlineTick())
         {
             Done = done,
         };
-        await PostFromClientAsync(request, cancel);
-        using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
-        return await done.Task;
+        return PostAndWaitAsync(request, done, cancel);
     }
 
     /// <summary>
@@ -154,21 +152,27 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         }
     }
 
-    public async ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
+    public ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
     {
         var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), command, DeadlineTick()) { Done = done };
         Interlocked.Increment(ref _loopReads);
+        return PostAndWaitAsync(request, done, cancel);
+    }
+
+    /// <summary>
+    /// Hands a client's request to the loop and waits for the reply the loop sets, or for the
+    /// session's cancellation: CLIENT KILL ends the wait at once, not at the command timeout.
+    /// Cancelling the reply's source costs less than Task.WaitAsync, which allocates a promise and
+    /// a continuation per command; the loop completes it with TrySet.
+    /// </summary>
+    private async ValueTask<byte[]> PostAndWaitAsync(object request, TaskCompletionSource<byte[]> done, CancellationToken cancel)
+    {
         await PostFromClientAsync(request, cancel);
         using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
         return await done.Task;
     }
 
-    /// <summary>
-    /// Ends a client's wait as soon as its session is cancelled (CLIENT KILL ends it at once, not at
-    /// the command timeout). Cancelling the reply's source costs less than Task.WaitAsync, which
-    /// allocates a promise and a continuation per command; the loop completes it with TrySet.
-    /// </summary>
     private static void CancelReply(object? source, CancellationToken token) =>
         ((TaskCompletionSource<byte[]>)source!).TrySetCanceled(token);
 
