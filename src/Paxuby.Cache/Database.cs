@@ -113,6 +113,23 @@ public sealed class Database
         return entry;
     }
 
+    /// <summary>
+    /// Creates or replaces the key's value with a copy of <paramref name="value"/>. A value of the
+    /// same length as the old one is copied over it unless <paramref name="valuesShared"/> (a
+    /// snapshot holds the old array): overwriting a key then leaves nothing new for the collector.
+    /// </summary>
+    public CacheEntry Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAtMs, bool valuesShared)
+    {
+        if (!valuesShared && _bySpan.TryGetValue(key, out byte[]? actualKey, out CacheEntry? entry) && entry.Value.Length == value.Length)
+        {
+            value.CopyTo(entry.Value);
+            SetExpiryOf(actualKey, entry, expireAtMs);
+            Changed(actualKey, entry);
+            return entry;
+        }
+        return Set(key, value.ToArray(), expireAtMs);
+    }
+
     /// <summary>Marks an entry changed in place (APPEND, SETRANGE, INCR) so watchers see it.</summary>
     public void Modified(ReadOnlySpan<byte> key)
     {

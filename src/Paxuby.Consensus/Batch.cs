@@ -21,30 +21,23 @@ public sealed class Batch
 {
     public Batch(BatchId id, long timestampMs, IReadOnlyList<Command> commands)
     {
-        ArgumentNullException.ThrowIfNull(commands);
         Id = id;
         TimestampMs = timestampMs;
-        Commands = commands;
-        var size = 0;
-        foreach (var command in commands)
-        {
-            size += command.SizeBytes;
-        }
-        SizeBytes = size;
+        Commands = PackedCommands.Pack(commands);
     }
 
-    public static Batch NoOp(BatchId id, long timestampMs) => new(id, timestampMs, Array.Empty<Command>());
+    public static Batch NoOp(BatchId id, long timestampMs) => new(id, timestampMs, PackedCommands.Empty);
 
     public BatchId Id { get; }
 
     /// <summary>max(leader's previous batch timestamp, newest command timestamp).</summary>
     public long TimestampMs { get; }
 
-    public IReadOnlyList<Command> Commands { get; }
+    public PackedCommands Commands { get; }
 
     public bool IsNoOp => Commands.Count == 0;
 
-    public int SizeBytes { get; }
+    public int SizeBytes => Commands.SizeBytes;
 
     public override string ToString() => $"batch({Id}, {Commands.Count} cmds, t={TimestampMs})";
 }

@@ -10,9 +10,8 @@ public sealed class Command
     /// <summary>Fixed per-command overhead counted against batch and queue byte limits.</summary>
     public const int OverheadBytes = 24;
 
-    public Command(long clientId, long sequence, long timestampMs, byte[] payload)
+    public Command(long clientId, long sequence, long timestampMs, ReadOnlyMemory<byte> payload)
     {
-        ArgumentNullException.ThrowIfNull(payload);
         ClientId = clientId;
         Sequence = sequence;
         TimestampMs = timestampMs;
@@ -27,7 +26,7 @@ public sealed class Command
     public long TimestampMs { get; }
 
     /// <summary>The state machine's command bytes; never mutated after proposing.</summary>
-    public byte[] Payload { get; }
+    public ReadOnlyMemory<byte> Payload { get; }
 
     public int SizeBytes => Payload.Length + OverheadBytes;
 

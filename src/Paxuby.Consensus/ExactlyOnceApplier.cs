@@ -90,7 +90,7 @@ public sealed class ExactlyOnceApplier
             }
         }
         replyBuffer.Clear();
-        inner.Apply(LastTimestampMs, command.Payload, replyBuffer);
+        inner.Apply(LastTimestampMs, command.Payload.Span, replyBuffer);
         // Replies are never changed once made, so a run of equal ones (a stream of SETs' OKs) shares one array.
         var reply = replyBuffer.WrittenSpan.SequenceEqual(lastReply) ? lastReply : replyBuffer.WrittenSpan.ToArray();
         lastReply = reply;

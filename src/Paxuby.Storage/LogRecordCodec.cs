@@ -22,7 +22,7 @@ public static class LogRecordCodec
 {
     private const int BallotBytes = sizeof(long) + sizeof(int);
     private const int BatchHeaderBytes = BallotBytes + sizeof(long) + sizeof(long) + sizeof(int);
-    private const int CommandHeaderBytes = 3 * sizeof(long) + sizeof(int);
+    private const int CommandHeaderBytes = PackedCommands.HeaderBytes;
 
     public const int PromiseBytes = BallotBytes;
     public const int CommitBytes = sizeof(long);
@@ -31,11 +31,7 @@ public static class LogRecordCodec
     public static int EntryBytes(LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        long size = sizeof(long) + BallotBytes + BatchHeaderBytes;
-        foreach (var command in entry.Batch.Commands)
-        {
-            size += CommandHeaderBytes + command.Payload.Length;
-        }
+        long size = sizeof(long) + BallotBytes + BatchHeaderBytes + entry.Batch.Commands.Encoded.Length;
         return size <= int.MaxValue
             ? (int)size
             : throw new ArgumentException($"entry of slot {entry.Slot} is too large to log ({size} bytes)");
@@ -52,14 +48,7 @@ public static class LogRecordCodec
         writer.Int64(batch.Id.Slot);
         writer.Int64(batch.TimestampMs);
         writer.Int32(batch.Commands.Count);
-        foreach (var command in batch.Commands)
-        {
-            writer.Int64(command.ClientId);
-            writer.Int64(command.Sequence);
-            writer.Int64(command.TimestampMs);
-            writer.Int32(command.Payload.Length);
-            writer.Bytes(command.Payload);
-        }
+        writer.Bytes(batch.Commands.Encoded);
     }
 
     public static void WritePromise(Span<byte> destination, Ballot ballot) => new SpanWriter(destination).Ballot(ballot);
@@ -96,20 +85,7 @@ public static class LogRecordCodec
         var batchSlot = reader.Int64();
         var timestampMs = reader.Int64();
         var count = reader.Int32();
-        // Each command takes at least its header, which bounds the count before allocating for it.
-        if (count < 0 || count > reader.Remaining / CommandHeaderBytes)
-        {
-            ThrowCorrupt($"command count {count} does not fit in {reader.Remaining} bytes");
-        }
-        var commands = new Command[count];
-        for (var i = 0; i < count; i++)
-        {
-            var clientId = reader.Int64();
-            var sequence = reader.Int64();
-            var commandTimestampMs = reader.Int64();
-            var length = reader.Int32();
-            commands[i] = new Command(clientId, sequence, commandTimestampMs, reader.Bytes(length));
-        }
+        var commands = reader.Commands(count);
         reader.EnsureEnd();
         return new LogEntry(slot, ballot, new Batch(new BatchId(batchBallot, batchSlot), timestampMs, commands));
     }
@@ -186,16 +162,14 @@ public static class LogRecordCodec
 
         public Ballot Ballot() => new(Int64(), Int32());
 
-        public byte[] Bytes(int length)
+        public PackedCommands Commands(int count)
         {
-            if (length < 0)
+            if (!PackedCommands.TryRead(_rest, count, out var commands, out var bytesRead, out var error))
             {
-                ThrowCorrupt($"negative length {length}");
+                ThrowCorrupt(error!);
             }
-            Need(length);
-            var bytes = _rest[..length].ToArray();
-            _rest = _rest[length..];
-            return bytes;
+            _rest = _rest[bytesRead..];
+            return commands;
         }
 
         public readonly void EnsureEnd()

@@ -116,6 +116,7 @@ public sealed class SnapshotTests
         CacheHarness cache = Seeded();
         cache.Apply("set", "counter", "41");
         cache.Apply("set", "text", "hello world");
+        cache.Apply("set", "same-length", "before");
         byte[] atCapture = cache.Snapshot();
         Action<Stream> captured = cache.Machine.CaptureSnapshot();
 
@@ -125,6 +126,8 @@ public sealed class SnapshotTests
         cache.Apply("incr", "counter");
         cache.Apply("incrbyfloat", "counter", "0.5");
         cache.Apply("set", "value-less", "x");
+        cache.Apply("set", "same-length", "after!");
+        cache.Apply("set", "same-length", "again!", "keepttl");
         cache.Apply("del", "i");
         cache.Apply("rename", "a", "renamed");
         cache.Apply("expire", "f", "1000");

@@ -50,11 +50,23 @@ public sealed class StringCommandsAllocationTests
     }
 
     [Fact]
-    public void Set_of_an_existing_key_allocates_only_the_value()
+    public void Set_of_an_existing_key_with_a_value_of_the_same_length_allocates_nothing()
     {
-        Run(isWrite: true, "SET", "key", "old");
-        long perValue = 40; // a byte[] of 10 bytes on 64-bit: 24 bytes of header and length, rounded up to 8
-        Assert.InRange(AllocatedBytes("SET", "key", "0123456789"), 1, Rounds * perValue);
+        Run(isWrite: true, "SET", "key", "some value");
+        Assert.Equal(0, AllocatedBytes("SET", "key", "0123456789"));
+    }
+
+    [Fact]
+    public void Set_that_changes_a_values_length_allocates_only_the_value()
+    {
+        RespCommand longer = RespCommand.Of("SET", "key", "0123456789");
+        RespCommand shorter = RespCommand.Of("SET", "key", "012345678");
+        CommandInfo set = CommandTable.Find("SET"u8)!;
+        Run(set, longer);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Rounds; i++) Run(set, i % 2 == 0 ? shorter : longer);
+        long perValue = 40; // a byte[] of 9 or 10 bytes on 64-bit: 24 bytes of header and length, rounded up to 8
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 1, Rounds * perValue);
     }
 
     private long AllocatedBytes(params string[] command)

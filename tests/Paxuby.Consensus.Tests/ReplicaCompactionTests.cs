@@ -66,7 +66,7 @@ public sealed class ReplicaCompactionTests
             }
             if (leader.CommitIndex < slots)
             {
-                leader.Propose(new Command(1, sequence, 1000, [1]));
+                leader.Propose(new Command(1, sequence, 1000, new byte[] { 1 }));
             }
             ready = Cycle(leader);
         }
@@ -185,7 +185,7 @@ public sealed class ReplicaCompactionTests
     public void Leader_whose_in_flight_slot_is_decided_by_a_late_catch_up_and_compacted_ignores_its_late_Accepted()
     {
         var leader = LeaderWithCommittedSlots(1);
-        leader.Propose(new Command(1, 1, 1000, [1]));
+        leader.Propose(new Command(1, 1, 1000, new byte[] { 1 }));
         var proposal = Cycle(leader);
         var accept = proposal.EagerMessages.First(m => m.Type == MessageType.Accept && m.To == 1);
 

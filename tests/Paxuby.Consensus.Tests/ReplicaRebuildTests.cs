@@ -338,7 +338,7 @@ public sealed class ReplicaRebuildTests
 
         public void Propose()
         {
-            Leader?.Propose(new Command(1, ++sequence, 1000, [1]));
+            Leader?.Propose(new Command(1, ++sequence, 1000, new byte[] { 1 }));
         }
 
         public void ProposeAndRun(long commits)

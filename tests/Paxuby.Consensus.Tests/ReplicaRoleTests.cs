@@ -50,7 +50,7 @@ public sealed class ReplicaRoleTests
     };
 
     private static Command Cmd(long clientId, long sequence, long timestampMs = 1000) =>
-        new(clientId, sequence, timestampMs, [1, 2, 3]);
+        new(clientId, sequence, timestampMs, new byte[] { 1, 2, 3 });
 
     /// <summary>Makes replica 0 leader of {0,1,2} with its no-op in slot 1 committed; returns it and its Prepare to 1.</summary>
     private static (Replica Leader, Message Prepare) ElectedLeader(int replicas = 3, ReplicaOptions? options = null)

@@ -96,7 +96,7 @@ internal static class Records
             Assert.Equal(e.ClientId, a.ClientId);
             Assert.Equal(e.Sequence, a.Sequence);
             Assert.Equal(e.TimestampMs, a.TimestampMs);
-            Assert.Equal(e.Payload, a.Payload);
+            Assert.Equal(e.Payload.ToArray(), a.Payload.ToArray());
         }
     }
 }

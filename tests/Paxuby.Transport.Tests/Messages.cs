@@ -77,7 +77,7 @@ internal static class Messages
             Assert.Equal(expected.Commands[i].ClientId, actual.Commands[i].ClientId);
             Assert.Equal(expected.Commands[i].Sequence, actual.Commands[i].Sequence);
             Assert.Equal(expected.Commands[i].TimestampMs, actual.Commands[i].TimestampMs);
-            Assert.Equal(expected.Commands[i].Payload, actual.Commands[i].Payload);
+            Assert.Equal(expected.Commands[i].Payload.ToArray(), actual.Commands[i].Payload.ToArray());
         }
     }
 }

@@ -131,7 +131,7 @@ internal static class StringCommands
 
         if ((flags & ExpiryOptionFlags.KeepTtl) != 0 && existing is not null) expireAtMs = existing.ExpireAtMs;
         Database db = ctx.Database;
-        db.Set(key, ctx.Args[valueIndex].ToArray(), expireAtMs);
+        db.Set(key, ctx.Args[valueIndex], expireAtMs, ctx.Keyspace.ValuesShared);
         // EXAT/PXAT may name a time already past: the key is written and is gone at once.
         if (expireAtMs != 0 && expireAtMs <= ctx.NowMs) db.Remove(key);
 

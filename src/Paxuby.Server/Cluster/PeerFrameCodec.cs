@@ -27,7 +27,7 @@ internal static class PeerFrameCodec
                 BinaryPrimitives.WriteInt64LittleEndian(span[9..], command.Sequence);
                 BinaryPrimitives.WriteInt64LittleEndian(span[17..], command.TimestampMs);
                 BinaryPrimitives.WriteInt32LittleEndian(span[25..], command.Payload.Length);
-                command.Payload.CopyTo(span[29..]);
+                command.Payload.Span.CopyTo(span[29..]);
                 output.Advance(29 + command.Payload.Length);
                 break;
             }

@@ -18,7 +18,7 @@ public sealed class TornWriteRecoveryTests(ITestOutputHelper output)
     private static ReplicaOptions Options(int id) => new() { ReplicaId = id, ReplicaIds = [0, 1, 2] };
 
     private static Batch BatchOf(Ballot ballot, long slot, long clientId) =>
-        new(new BatchId(ballot, slot), 1_000, [new Command(clientId, 1, 1_000, [1, 2, 3])]);
+        new(new BatchId(ballot, slot), 1_000, [new Command(clientId, 1, 1_000, new byte[] { 1, 2, 3 })]);
 
     /// <summary>
     /// An acceptor takes Accept(b) above its promise: one Ready persists the entry at b, then the
