@@ -16,7 +16,7 @@ public enum ApplyOutcome : byte
 }
 
 /// <summary>The outcome of one decided command.</summary>
-public readonly record struct AppliedCommand(Command Command, ApplyOutcome Outcome, byte[]? Reply);
+public readonly record struct AppliedCommand(long ClientId, long Sequence, ApplyOutcome Outcome, byte[]? Reply);
 
 /// <summary>
 /// Applies decided batches to an <see cref="IStateMachine"/> exactly once per (client id, sequence):
@@ -64,9 +64,11 @@ public sealed class ExactlyOnceApplier
         Invariant.Require(decided.Slot == AppliedSlot + 1, "slots are applied once each, in order");
         // The leader already keeps batch timestamps monotonic; clamping keeps the contract even so.
         LastTimestampMs = Math.Max(LastTimestampMs, decided.Batch.TimestampMs);
-        foreach (var command in decided.Batch.Commands)
+        var commands = decided.Batch.Commands;
+        for (var i = 0; i < commands.Count; i++)
         {
-            var result = ApplyCommand(command);
+            var payload = commands.Read(i, out var clientId, out var sequence);
+            var result = ApplyCommand(clientId, sequence, payload);
             results?.Add(result);
         }
         AppliedSlot = decided.Slot;
@@ -76,26 +78,26 @@ public sealed class ExactlyOnceApplier
     public void Read(long nowMs, ReadOnlySpan<byte> command, IBufferWriter<byte> reply) =>
         inner.Read(Math.Max(nowMs, LastTimestampMs), command, reply);
 
-    private AppliedCommand ApplyCommand(Command command)
+    private AppliedCommand ApplyCommand(long clientId, long sequence, ReadOnlySpan<byte> payload)
     {
-        if (lastByClient.TryGetValue(command.ClientId, out var last))
+        if (lastByClient.TryGetValue(clientId, out var last))
         {
-            if (command.Sequence == last.Sequence)
+            if (sequence == last.Sequence)
             {
-                return new AppliedCommand(command, ApplyOutcome.Duplicate, last.Reply);
+                return new AppliedCommand(clientId, sequence, ApplyOutcome.Duplicate, last.Reply);
             }
-            if (command.Sequence < last.Sequence)
+            if (sequence < last.Sequence)
             {
-                return new AppliedCommand(command, ApplyOutcome.Stale, null);
+                return new AppliedCommand(clientId, sequence, ApplyOutcome.Stale, null);
             }
         }
         replyBuffer.Clear();
-        inner.Apply(LastTimestampMs, command.Payload.Span, replyBuffer);
+        inner.Apply(LastTimestampMs, payload, replyBuffer);
         // Replies are never changed once made, so a run of equal ones (a stream of SETs' OKs) shares one array.
         var reply = replyBuffer.WrittenSpan.SequenceEqual(lastReply) ? lastReply : replyBuffer.WrittenSpan.ToArray();
         lastReply = reply;
-        Remember(command.ClientId, command.Sequence, reply);
-        return new AppliedCommand(command, ApplyOutcome.Applied, reply);
+        Remember(clientId, sequence, reply);
+        return new AppliedCommand(clientId, sequence, ApplyOutcome.Applied, reply);
     }
 
     private void Remember(long clientId, long sequence, byte[] reply)

@@ -51,6 +51,15 @@ public sealed class PackedCommands : IReadOnlyList<Command>
         }
     }
 
+    /// <summary>The command at <paramref name="index"/> without allocating: its identity and a view of its payload.</summary>
+    public ReadOnlySpan<byte> Read(int index, out long clientId, out long sequence)
+    {
+        var header = data.AsSpan(starts[index], HeaderBytes);
+        clientId = BinaryPrimitives.ReadInt64LittleEndian(header);
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        return data.AsSpan(starts[index] + HeaderBytes, BinaryPrimitives.ReadInt32LittleEndian(header[24..]));
+    }
+
     public static PackedCommands Pack(IReadOnlyList<Command> commands)
     {
         ArgumentNullException.ThrowIfNull(commands);

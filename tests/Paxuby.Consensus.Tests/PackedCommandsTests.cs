@@ -15,7 +15,13 @@ public sealed class PackedCommandsTests
         PackedCommands packed = PackedCommands.Pack(Commands);
 
         Assert.Equal(Commands.Length, packed.Count);
-        for (int i = 0; i < Commands.Length; i++) AssertSame(Commands[i], packed[i]);
+        for (int i = 0; i < Commands.Length; i++)
+        {
+            AssertSame(Commands[i], packed[i]);
+            ReadOnlySpan<byte> payload = packed.Read(i, out long clientId, out long sequence);
+            Assert.Equal((Commands[i].ClientId, Commands[i].Sequence), (clientId, sequence));
+            Assert.True(payload.SequenceEqual(Commands[i].Payload.Span));
+        }
         Assert.Equal(Commands.Sum(c => c.SizeBytes), packed.SizeBytes);
         Assert.Equal(Commands.Length, packed.Count());
     }

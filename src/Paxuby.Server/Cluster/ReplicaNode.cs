@@ -585,7 +585,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 // A stale command was overtaken by a later one of its client (a leader change lost
                 // it, a retry brought it back after): it is not applied, and says so at once.
                 byte[] reply = applied.Reply ?? OvertakenWrite;
-                var key = (applied.Command.ClientId, applied.Command.Sequence);
+                var key = (applied.ClientId, applied.Sequence);
                 if (_writes.TryGetValue(key, out PendingWrite? write)) Complete(write, reply);
                 if (_forwardedWrites.Remove(key, out ForwardOrigin origin))
                 {

@@ -535,7 +535,7 @@ internal sealed class Simulator
             RecordState(node, decided.Slot);
             foreach (var applied in applyResults)
             {
-                var key = (applied.Command.ClientId, applied.Command.Sequence);
+                var key = (applied.ClientId, applied.Sequence);
                 if (node.WaitingWrites.Remove(key) && applied.Reply is { } reply)
                 {
                     ReplyToClient(key.ClientId, key.Sequence, 0, ReplyKind.Success, reply, -1);
