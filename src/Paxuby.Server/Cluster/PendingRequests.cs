@@ -10,7 +10,7 @@ internal sealed class PendingWrite(Command command, long deadlineTick)
     public long DeadlineTick { get; } = deadlineTick;
 
     /// <summary>Null for the loop's own commands (the expiry sweep), which nobody waits for.</summary>
-    public TaskCompletionSource<byte[]>? Done { get; init; }
+    public ReplyPromise? Done { get; init; }
 
     /// <summary>True once any leader queued it: from then on a timeout cannot say it was not applied.</summary>
     public bool EverProposed { get; set; }
@@ -40,7 +40,7 @@ internal sealed class PendingRead(long id, byte[] command, long deadlineTick)
 
     public long DeadlineTick { get; } = deadlineTick;
 
-    public required TaskCompletionSource<byte[]>? Done { get; init; }
+    public required ReplyPromise? Done { get; init; }
 
     /// <summary>For a forwarded read: the id the follower knows it by.</summary>
     public long OriginReadId { get; init; }

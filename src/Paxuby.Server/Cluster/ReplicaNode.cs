@@ -127,7 +127,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
 
     public ValueTask<byte[]> WriteAsync(long clientId, long sequence, byte[] command, CancellationToken cancel)
     {
-        var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new ReplyPromise();
         var request = new PendingWrite(new Command(clientId, sequence, _time.GetUtcNow().ToUnixTimeMilliseconds(), command), DeadlineTick())
         {
             Done = done,
@@ -154,7 +154,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
 
     public ValueTask<byte[]> ReadAsync(byte[] command, CancellationToken cancel)
     {
-        var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new ReplyPromise();
         var request = new PendingRead(Interlocked.Increment(ref _nextReadId), command, DeadlineTick()) { Done = done };
         Interlocked.Increment(ref _loopReads);
         return PostAndWaitAsync(request, done, cancel);
@@ -163,18 +163,22 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     /// <summary>
     /// Hands a client's request to the loop and waits for the reply the loop sets, or for the
     /// session's cancellation: CLIENT KILL ends the wait at once, not at the command timeout.
-    /// Cancelling the reply's source costs less than Task.WaitAsync, which allocates a promise and
-    /// a continuation per command; the loop completes it with TrySet.
+    /// When the loop's queue has room (the usual case) nothing is allocated beyond the request and
+    /// its promise.
     /// </summary>
-    private async ValueTask<byte[]> PostAndWaitAsync(object request, TaskCompletionSource<byte[]> done, CancellationToken cancel)
+    private ValueTask<byte[]> PostAndWaitAsync(object request, ReplyPromise done, CancellationToken cancel)
     {
-        await PostFromClientAsync(request, cancel);
-        using CancellationTokenRegistration registration = cancel.UnsafeRegister(CancelReply, done);
-        return await done.Task;
+        ValueTask posted = PostFromClientAsync(request, cancel);
+        if (!posted.IsCompletedSuccessfully) return PostThenWaitAsync(posted, done, cancel);
+        posted.GetAwaiter().GetResult();
+        return done.WaitAsync(cancel);
     }
 
-    private static void CancelReply(object? source, CancellationToken token) =>
-        ((TaskCompletionSource<byte[]>)source!).TrySetCanceled(token);
+    private static async ValueTask<byte[]> PostThenWaitAsync(ValueTask posted, ReplyPromise done, CancellationToken cancel)
+    {
+        await posted;
+        return await done.WaitAsync(cancel);
+    }
 
     /// <summary>
     /// Clients may fill half the loop's queue and then wait; the other half stays free for peers,

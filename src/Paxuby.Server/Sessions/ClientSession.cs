@@ -148,7 +148,9 @@ public sealed partial class ClientSession
                 if (Output.CanGetUnflushedBytes && Output.UnflushedBytes > FlushThresholdBytes) await Output.FlushAsync(cancel);
             }
             // Replies of writes still in flight come before anything after them, the error included.
-            await DrainWritesAsync(cancel);
+            // Awaited here rather than through DrainWritesAsync: a lone write per read (one client,
+            // no pipelining) then suspends one state machine, not three.
+            while (_writesInFlight.Count > 0) Output.Write(await _writesInFlight.Dequeue());
             if (protocolError is not null) Reply.WriteError(protocolError);
         }
         finally
