@@ -20,6 +20,9 @@ internal static class SnapshotFormat
     public const string Receiving = ".part";
     public const int BufferBytes = 64 * 1024;
 
+    /// <summary>A snapshot being written is synced after each this many bytes, not only at its commit.</summary>
+    public const int IncrementalSyncBytes = 4 * 1024 * 1024;
+
     private const string Prefix = "snapshot-";
     private const int Digits = 20;
 

@@ -16,6 +16,7 @@ public sealed class SnapshotWriter : Stream
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(SnapshotFormat.BufferBytes);
     private int _buffered;
     private long _fileBytes;
+    private long _syncedBytes;
     private uint _crc = Crc32C.Start;
     private bool _committed;
 
@@ -143,6 +144,13 @@ public sealed class SnapshotWriter : Stream
         _file.Append(bytes);
         _fileBytes += _buffered;
         _buffered = 0;
+        if (_fileBytes - _syncedBytes >= SnapshotFormat.IncrementalSyncBytes)
+        {
+            // Synced as it goes, as Redis syncs its RDB and AOF rewrites: the log's fsyncs, which
+            // share the disk, then never wait behind a whole snapshot's worth of dirty pages.
+            _file.Sync();
+            _syncedBytes = _fileBytes;
+        }
     }
 
     private byte[] WritableBuffer()

@@ -291,6 +291,8 @@ public sealed class WriteAheadLog : IDisposable
         ThrowIfUnusable();
         try
         {
+            // One deletion at a time: the previous compaction's, long finished as a rule.
+            StaleSegmentsDeleted.Wait();
             WritePending();
             if (HasUnsyncedRecords)
             {
@@ -309,12 +311,46 @@ public sealed class WriteAheadLog : IDisposable
                 DeleteSegmentsBefore(baseFirst);
             }
             SyncSegment();
-            DeleteSegmentsBefore(baseFirst);
+            if (_options.DeleteStaleSegmentsInBackground)
+            {
+                StaleSegmentsDeleted = Task.Run(() => DeleteStaleSegmentsBefore(baseFirst));
+            }
+            else
+            {
+                DeleteSegmentsBefore(baseFirst);
+            }
         }
         catch
         {
             _failed = true;
             throw;
+        }
+    }
+
+    private const long StaleTruncationStepBytes = 4L * 1024 * 1024;
+
+    /// <summary>Completes once the segments the last compaction made stale are deleted.</summary>
+    internal Task StaleSegmentsDeleted { get; private set; } = Task.CompletedTask;
+
+    private void DeleteStaleSegmentsBefore(long firstRecordNumber)
+    {
+        try
+        {
+            foreach (var segment in SegmentFile.List(_device, _directory))
+            {
+                if (segment.FirstRecordNumber >= firstRecordNumber) continue;
+                // Shrunk a step at a time, each step synced, before the unlink: freeing a whole
+                // preallocated segment in one journal transaction holds up the live segment's fsyncs.
+                for (var length = _device.Length(segment.Path) - StaleTruncationStepBytes; length > 0; length -= StaleTruncationStepBytes)
+                {
+                    _device.Truncate(segment.Path, length);
+                }
+            }
+            DeleteSegmentsBefore(firstRecordNumber);
+        }
+        catch (IOException)
+        {
+            // What is left is deleted by the next compaction, or by recovery.
         }
     }
 
@@ -325,6 +361,7 @@ public sealed class WriteAheadLog : IDisposable
             return;
         }
         _disposed = true;
+        StaleSegmentsDeleted.Wait();
         try
         {
             if (!_failed && HasUnsyncedRecords)

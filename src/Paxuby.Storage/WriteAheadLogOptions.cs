@@ -15,4 +15,12 @@ public sealed record WriteAheadLogOptions
     /// the segment's unused end), so that an fsync after an append does not also journal a new file size.
     /// </summary>
     public bool PreallocateSegments { get; init; } = true;
+
+    /// <summary>
+    /// After a compaction, deletes the older segments on a background thread instead of the
+    /// caller's: unlinking a large file can take tens of milliseconds, during which a replica's
+    /// loop would stand still. Safe at any moment, since recovery removes segments older than a
+    /// complete compacted one; off where the log must stay single-threaded (the simulator).
+    /// </summary>
+    public bool DeleteStaleSegmentsInBackground { get; init; }
 }

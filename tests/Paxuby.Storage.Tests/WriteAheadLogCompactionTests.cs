@@ -43,6 +43,29 @@ public class WriteAheadLogCompactionTests
     }
 
     [Fact]
+    public async Task Compaction_that_deletes_in_the_background_leaves_one_segment_once_the_deletion_is_done()
+    {
+        using var directory = new TempDirectory();
+        var state = Fill(directory.Path, Records.Readies(seed: 2, count: 300));
+        var expected = Compacted(state, state.CommitIndex / 2);
+        using (var log = WriteAheadLog.Open(directory.Path, TinySegments with { DeleteStaleSegmentsInBackground = true }))
+        {
+            log.Compact(expected);
+            await log.StaleSegmentsDeleted;
+            Assert.Single(directory.Segments());
+            // A second compaction waits for nothing left over from the first.
+            log.Compact(expected);
+            await log.StaleSegmentsDeleted;
+            Assert.Single(directory.Segments());
+        }
+
+        var (recovered, report) = WriteAheadLog.Recover(directory.Path);
+
+        AssertSame(expected, recovered);
+        Assert.True(report.IsClean, report.ToString());
+    }
+
+    [Fact]
     public void Compaction_leaves_one_segment_that_recovers_the_state_above_the_floor()
     {
         using var directory = new TempDirectory();
