@@ -105,6 +105,15 @@ public sealed class SimulatedDevice : IStorageDevice
         }
     }
 
+    /// <summary>The bytes of the file that a crash now would keep.</summary>
+    public long SyncedLength(string path)
+    {
+        lock (_lock)
+        {
+            return Find(path).SyncedLength;
+        }
+    }
+
     public int Read(string path, long offset, Span<byte> buffer)
     {
         lock (_lock)

@@ -32,6 +32,19 @@ public class SnapshotCrashTests(ITestOutputHelper output)
         writer.Commit();
     }
 
+    [Fact]
+    public void A_snapshot_being_written_is_synced_as_it_grows_not_only_at_its_commit()
+    {
+        var device = Device(seed: 3, torn: 0);
+        var store = new SnapshotStore(Directory, device);
+        using var writer = store.BeginWrite(slot: 7);
+
+        writer.Write(Payload(3, SnapshotFormat.IncrementalSyncBytes * 2 + SnapshotFormat.BufferBytes * 3));
+
+        var synced = device.SyncedLength(Path.Combine(Directory, SnapshotFormat.NameFor(7, SnapshotFormat.Writing)));
+        Assert.True(synced >= SnapshotFormat.IncrementalSyncBytes * 2, $"{synced} bytes synced");
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
