@@ -24,8 +24,17 @@ public sealed partial class ReplicaProcesses : IDisposable
             "peer_addrs:\n" + string.Join("", PeerPorts.Select(p => $"  - 127.0.0.1:{p}\n")) +
             $"data_dir: {Path.Combine(Directory, "data")}\n" + extraConfig);
         _processes = new ServerProcess?[replicas];
-        for (int i = 0; i < replicas; i++) Start(i, waitUntilReady: false);
-        foreach (ServerProcess process in _processes.OfType<ServerProcess>()) process.WaitUntilReady();
+        try
+        {
+            for (int i = 0; i < replicas; i++) Start(i, waitUntilReady: false);
+            foreach (ServerProcess process in _processes.OfType<ServerProcess>()) process.WaitUntilReady();
+        }
+        catch
+        {
+            // A replica that never became ready fails the test; the others must not outlive it.
+            Dispose();
+            throw;
+        }
     }
 
     public string Directory { get; }
