@@ -22,7 +22,6 @@ public static class LogRecordCodec
 {
     private const int BallotBytes = sizeof(long) + sizeof(int);
     private const int BatchHeaderBytes = BallotBytes + sizeof(long) + sizeof(long) + sizeof(int);
-    private const int CommandHeaderBytes = PackedCommands.HeaderBytes;
 
     public const int PromiseBytes = BallotBytes;
     public const int CommitBytes = sizeof(long);

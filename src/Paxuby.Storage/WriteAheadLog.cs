@@ -336,19 +336,9 @@ public sealed class WriteAheadLog : IDisposable
     {
         try
         {
-            foreach (var segment in SegmentFile.List(_device, _directory))
-            {
-                if (segment.FirstRecordNumber >= firstRecordNumber) continue;
-                // Shrunk a step at a time, each step synced, before the unlink: freeing a whole
-                // preallocated segment in one journal transaction holds up the live segment's fsyncs.
-                for (var length = _device.Length(segment.Path) - StaleTruncationStepBytes; length > 0; length -= StaleTruncationStepBytes)
-                {
-                    _device.Truncate(segment.Path, length);
-                }
-            }
-            DeleteSegmentsBefore(firstRecordNumber);
+            DeleteSegmentsBefore(firstRecordNumber, shrinkFirst: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // What is left is deleted by the next compaction, or by recovery.
         }
@@ -429,14 +419,24 @@ public sealed class WriteAheadLog : IDisposable
         return _pending.GetSpan(frameBytes)[..frameBytes];
     }
 
-    private void DeleteSegmentsBefore(long firstRecordNumber)
+    private void DeleteSegmentsBefore(long firstRecordNumber, bool shrinkFirst = false)
     {
         foreach (var segment in SegmentFile.List(_device, _directory))
         {
-            if (segment.FirstRecordNumber < firstRecordNumber)
+            if (segment.FirstRecordNumber >= firstRecordNumber)
             {
-                _device.Delete(segment.Path);
+                continue;
             }
+            if (shrinkFirst)
+            {
+                // A step at a time, each step synced, before the unlink: freeing a whole
+                // preallocated segment in one journal transaction holds up the live segment's fsyncs.
+                for (var length = _device.Length(segment.Path) - StaleTruncationStepBytes; length > 0; length -= StaleTruncationStepBytes)
+                {
+                    _device.Truncate(segment.Path, length);
+                }
+            }
+            _device.Delete(segment.Path);
         }
         _device.SyncDirectory(_directory);
     }

@@ -116,7 +116,7 @@ public sealed class SnapshotTests
         CacheHarness cache = Seeded();
         cache.Apply("set", "counter", "41");
         cache.Apply("set", "text", "hello world");
-        cache.Apply("set", "same-length", "before");
+        cache.Apply("mset", "same-length", "before", "via-getset", "before", "via-mset", "before");
         byte[] atCapture = cache.Snapshot();
         Action<Stream> captured = cache.Machine.CaptureSnapshot();
 
@@ -128,6 +128,8 @@ public sealed class SnapshotTests
         cache.Apply("set", "value-less", "x");
         cache.Apply("set", "same-length", "after!");
         cache.Apply("set", "same-length", "again!", "keepttl");
+        cache.Apply("getset", "via-getset", "after!");
+        cache.Apply("mset", "via-mset", "after!");
         cache.Apply("del", "i");
         cache.Apply("rename", "a", "renamed");
         cache.Apply("expire", "f", "1000");

@@ -42,13 +42,16 @@ public class WriteAheadLogCompactionTests
         Assert.Null(DurabilityModel.Diff(expected, actual));
     }
 
-    [Fact]
-    public async Task Compaction_that_deletes_in_the_background_leaves_one_segment_once_the_deletion_is_done()
+    [Theory]
+    [InlineData(512)]
+    [InlineData(9 * 1024 * 1024)] // preallocated past the step by which a stale segment is shrunk before it goes
+    public async Task Compaction_that_deletes_in_the_background_leaves_one_segment_once_the_deletion_is_done(long segmentBytes)
     {
         using var directory = new TempDirectory();
         var state = Fill(directory.Path, Records.Readies(seed: 2, count: 300));
         var expected = Compacted(state, state.CommitIndex / 2);
-        using (var log = WriteAheadLog.Open(directory.Path, TinySegments with { DeleteStaleSegmentsInBackground = true }))
+        var options = new WriteAheadLogOptions { SegmentSizeBytes = segmentBytes, DeleteStaleSegmentsInBackground = true };
+        using (var log = WriteAheadLog.Open(directory.Path, options))
         {
             log.Compact(expected);
             await log.StaleSegmentsDeleted;

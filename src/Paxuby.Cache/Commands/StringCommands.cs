@@ -143,7 +143,7 @@ internal static class StringCommands
         ReadOnlySpan<byte> key = ctx.Args[1];
         if (!TryFindStringForWrite(ref ctx, key, out CacheEntry? existing)) return;
         WriteValueOrNull(ctx.Reply, existing);
-        ctx.Database.Set(key, ctx.Args[2].ToArray(), expireAtMs: 0);
+        ctx.Database.Set(key, ctx.Args[2], expireAtMs: 0, ctx.Keyspace.ValuesShared);
     }
 
     private static void GetDel(ref CommandContext ctx)
@@ -218,7 +218,7 @@ internal static class StringCommands
                 }
             }
         }
-        for (int i = 1; i < args.Count; i += 2) db.Set(args[i], args[i + 1].ToArray(), expireAtMs: 0);
+        for (int i = 1; i < args.Count; i += 2) db.Set(args[i], args[i + 1], expireAtMs: 0, ctx.Keyspace.ValuesShared);
         ctx.Reply.WriteRaw(onlyIfNoneExists ? RespStrings.One : RespStrings.Ok);
     }
 
