@@ -34,14 +34,37 @@ public sealed class DurableState
         }
         SnapshotSlot = slot;
         CommitIndex = Math.Max(CommitIndex, slot);
-        while (Entries.Count > 0)
+        var dropped = new List<long>();
+        foreach (var kept in Entries.Keys)
         {
-            var first = Entries.Keys.First();
-            if (first > slot)
+            if (kept > slot)
             {
                 break;
             }
-            Entries.Remove(first);
+            dropped.Add(kept);
+        }
+        if (dropped.Count <= Entries.Count / 2)
+        {
+            foreach (var gone in dropped)
+            {
+                Entries.Remove(gone);
+            }
+            return;
+        }
+        // A snapshot's worth of slots is tens of thousands, and each removal searches and
+        // rebalances the tree: refilling it with the few slots above the floor costs far less.
+        var above = new List<KeyValuePair<long, LogEntry>>(Entries.Count - dropped.Count);
+        foreach (var pair in Entries)
+        {
+            if (pair.Key > slot)
+            {
+                above.Add(pair);
+            }
+        }
+        Entries.Clear();
+        foreach (var (kept, entry) in above)
+        {
+            Entries.Add(kept, entry);
         }
     }
 

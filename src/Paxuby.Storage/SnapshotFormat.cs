@@ -20,8 +20,12 @@ internal static class SnapshotFormat
     public const string Receiving = ".part";
     public const int BufferBytes = 64 * 1024;
 
-    /// <summary>A snapshot being written is synced after each this many bytes, not only at its commit.</summary>
-    public const int IncrementalSyncBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// A snapshot being written is synced after each this many bytes, not only at its commit: a
+    /// log's fsync on the same disk waits for whatever was written before it, so the snapshot
+    /// reaches the disk in small steps rather than in one burst that stalls every log behind it.
+    /// </summary>
+    public const int IncrementalSyncBytes = 1024 * 1024;
 
     private const string Prefix = "snapshot-";
     private const int Digits = 20;

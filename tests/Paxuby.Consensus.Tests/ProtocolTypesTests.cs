@@ -44,4 +44,27 @@ public sealed class ProtocolTypesTests
         Assert.Same(b, state.Entries[1].Batch);
         Assert.Equal((new Ballot(2, 1), 1L), (state.PromisedBallot, state.CommitIndex));
     }
+    [Theory]
+    [InlineData(3)] // a few slots dropped, most kept
+    [InlineData(97)] // most dropped, a few kept
+    [InlineData(100)] // all dropped
+    [InlineData(150)] // a floor above every entry
+    public void Compacting_durable_state_keeps_exactly_the_entries_above_the_floor(long floor)
+    {
+        var state = new DurableState();
+        var entries = new List<LogEntry>();
+        for (long slot = 1; slot <= 100; slot++)
+        {
+            entries.Add(new LogEntry(slot, new Ballot(1, 0), Batch.NoOp(new BatchId(new Ballot(1, 0), slot), 0)));
+        }
+        state.Apply(new PersistRecords(entries, new Ballot(1, 0), 2));
+
+        state.CompactThrough(floor);
+
+        Assert.Equal(entries.Where(e => e.Slot > floor).Select(e => e.Slot), state.Entries.Keys);
+        Assert.All(state.Entries, pair => Assert.Same(entries[(int)pair.Key - 1], pair.Value));
+        Assert.Equal((floor, Math.Max(2, floor)), (state.SnapshotSlot, state.CommitIndex));
+        state.Apply(new PersistRecords([new LogEntry(floor, new Ballot(2, 1), Batch.NoOp(new BatchId(new Ballot(2, 1), 1), 0))], null, null));
+        Assert.DoesNotContain(floor, state.Entries.Keys);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class ClusterOptions
     /// <summary>A replica snapshots its cache and compacts its log once this many log bytes were written since the last time.</summary>
     public long SnapshotLogBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Decided slots kept in the log below a snapshot, so a replica a little behind catches up from the log, not a snapshot.</summary>
+    /// <summary>Decided slots kept in memory below a snapshot, so a replica a little behind catches up from the log, not a snapshot (the log on disk keeps none).</summary>
     public int SnapshotRetainSlots { get; init; } = 1024;
 
     /// <summary>When the write-ahead log reaches the disk (Redis's appendfsync names).</summary>

@@ -64,11 +64,12 @@ internal sealed record SimConfig
 
     /// <summary>
     /// A replica snapshots its state machine every this many applied slots (0: never) and then
-    /// compacts its log through the snapshot's slot minus <see cref="SnapshotRetainSlots"/>.
+    /// compacts its log on disk through the snapshot's slot, and in memory through the snapshot's
+    /// slot minus <see cref="SnapshotRetainSlots"/>.
     /// </summary>
     public int SnapshotEverySlots { get; init; }
 
-    /// <summary>Slots below its newest snapshot that a replica keeps in its log for catch-up.</summary>
+    /// <summary>Slots below its newest snapshot that a replica keeps in memory for catch-up.</summary>
     public int SnapshotRetainSlots { get; init; }
 
     /// <summary>

@@ -620,19 +620,19 @@ internal sealed class Simulator
         node.SnapshotBytes = bytes;
         node.SnapshotSlot = applied;
         Result.SnapshotsTaken++;
-        if (floor <= node.Replica!.SnapshotSlot)
+        // As the server does it: the core keeps the retained slots, the disk keeps nothing the
+        // snapshot holds.
+        if (floor > node.Replica!.SnapshotSlot)
         {
-            return;
+            node.Replica.Compact(floor);
         }
         if (node.Log is not null)
         {
-            node.Replica.Compact(floor);
-            CompactLog(node, floor);
+            CompactLog(node, applied);
         }
         else
         {
-            node.Disk.CompactThrough(floor);
-            node.Replica.Compact(floor);
+            node.Disk.CompactThrough(applied);
         }
     }
 
