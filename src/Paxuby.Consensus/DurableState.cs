@@ -13,8 +13,8 @@ public sealed class DurableState
     /// <summary>Every slot up to it is decided with the value in <see cref="Entries"/>.</summary>
     public long CommitIndex { get; set; }
 
-    /// <summary>Accepted entries by slot; a later record for a slot replaces the earlier one.</summary>
-    public SortedDictionary<long, LogEntry> Entries { get; } = new();
+    /// <summary>Accepted entries by slot, in no particular order; a later record for a slot replaces the earlier one.</summary>
+    public Dictionary<long, LogEntry> Entries { get; } = new();
 
     /// <summary>
     /// Slots up to it live in the state machine's snapshot and are gone from <see cref="Entries"/>:
@@ -34,26 +34,9 @@ public sealed class DurableState
         }
         SnapshotSlot = slot;
         CommitIndex = Math.Max(CommitIndex, slot);
-        var dropped = new List<long>();
-        foreach (var kept in Entries.Keys)
-        {
-            if (kept > slot)
-            {
-                break;
-            }
-            dropped.Add(kept);
-        }
-        if (dropped.Count <= Entries.Count / 2)
-        {
-            foreach (var gone in dropped)
-            {
-                Entries.Remove(gone);
-            }
-            return;
-        }
-        // A snapshot's worth of slots is tens of thousands, and each removal searches and
-        // rebalances the tree: refilling it with the few slots above the floor costs far less.
-        var above = new List<KeyValuePair<long, LogEntry>>(Entries.Count - dropped.Count);
+        // A snapshot's worth of slots is tens of thousands and few stay above the floor: one pass
+        // over the table finds them, and the table keeps its capacity for the next ones.
+        var above = new List<KeyValuePair<long, LogEntry>>();
         foreach (var pair in Entries)
         {
             if (pair.Key > slot)

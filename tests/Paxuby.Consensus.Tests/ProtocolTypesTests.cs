@@ -45,9 +45,9 @@ public sealed class ProtocolTypesTests
         Assert.Equal((new Ballot(2, 1), 1L), (state.PromisedBallot, state.CommitIndex));
     }
     [Theory]
-    [InlineData(3)] // a few slots dropped, most kept
-    [InlineData(97)] // most dropped, a few kept
-    [InlineData(100)] // all dropped
+    [InlineData(3)]
+    [InlineData(97)]
+    [InlineData(100)]
     [InlineData(150)] // a floor above every entry
     public void Compacting_durable_state_keeps_exactly_the_entries_above_the_floor(long floor)
     {
@@ -61,7 +61,7 @@ public sealed class ProtocolTypesTests
 
         state.CompactThrough(floor);
 
-        Assert.Equal(entries.Where(e => e.Slot > floor).Select(e => e.Slot), state.Entries.Keys);
+        Assert.Equal(entries.Where(e => e.Slot > floor).Select(e => e.Slot), state.Entries.Keys.Order());
         Assert.All(state.Entries, pair => Assert.Same(entries[(int)pair.Key - 1], pair.Value));
         Assert.Equal((floor, Math.Max(2, floor)), (state.SnapshotSlot, state.CommitIndex));
         state.Apply(new PersistRecords([new LogEntry(floor, new Ballot(2, 1), Batch.NoOp(new BatchId(new Ballot(2, 1), 1), 0))], null, null));
