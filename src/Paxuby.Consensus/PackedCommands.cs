@@ -9,7 +9,9 @@ namespace Paxuby.Consensus;
 /// A decided batch stays in the in-memory log until the next snapshot. Held as objects, that is two
 /// per command (the command and its payload), each of which every collection must trace and copy;
 /// held packed, it is one array. Reading a command gives a new <see cref="Command"/> whose payload
-/// is a slice of the array.
+/// is a slice of the array. The arrays are allocated on the pinned object heap: a decided batch
+/// outlives many collections, and there the collector never copies it from one generation to the
+/// next (it is freed by a full, background collection once the log drops it).
 /// </summary>
 public sealed class PackedCommands : IReadOnlyList<Command>
 {
@@ -68,8 +70,8 @@ public sealed class PackedCommands : IReadOnlyList<Command>
         long size = 0;
         for (var i = 0; i < commands.Count; i++) size += HeaderBytes + commands[i].Payload.Length;
         if (size > Array.MaxLength) throw new ArgumentException($"{commands.Count} commands of {size} bytes are too large for one batch");
-        var data = GC.AllocateUninitializedArray<byte>((int)size);
-        var starts = new int[commands.Count];
+        var data = Allocate<byte>((int)size);
+        var starts = Allocate<int>(commands.Count);
         var offset = 0;
         for (var i = 0; i < commands.Count; i++)
         {
@@ -102,7 +104,7 @@ public sealed class PackedCommands : IReadOnlyList<Command>
             return false;
         }
         if (count == 0) return true;
-        var starts = new int[count];
+        var starts = Allocate<int>(count);
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
@@ -120,10 +122,17 @@ public sealed class PackedCommands : IReadOnlyList<Command>
             starts[i] = offset;
             offset += HeaderBytes + length;
         }
-        commands = new PackedCommands(source[..offset].ToArray(), starts);
+        var data = Allocate<byte>(offset);
+        source[..offset].CopyTo(data);
+        commands = new PackedCommands(data, starts);
         bytesRead = offset;
         return true;
     }
+
+    /// <summary>The array this batch holds its bytes in (tests check where it lives).</summary>
+    internal byte[] Data => data;
+
+    private static T[] Allocate<T>(int length) => GC.AllocateUninitializedArray<T>(length, pinned: true);
 
     public Enumerator GetEnumerator() => new(this);
 

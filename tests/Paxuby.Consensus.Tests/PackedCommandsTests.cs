@@ -88,4 +88,17 @@ public sealed class PackedCommandsTests
         Assert.Equal(expected.TimestampMs, actual.TimestampMs);
         Assert.Equal(expected.Payload.ToArray(), actual.Payload.ToArray());
     }
+    [Fact]
+    public void Packed_and_read_batches_live_where_collections_do_not_copy_them()
+    {
+        PackedCommands packed = PackedCommands.Pack(Commands);
+        var encoded = packed.Encoded.ToArray();
+        Assert.True(PackedCommands.TryRead(encoded, Commands.Length, out PackedCommands read, out _, out _));
+
+        // The pinned object heap reports the oldest generation from the start: no gen0 or gen1
+        // collection copies these arrays, however long the log keeps them.
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(packed.Data));
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(read.Data));
+        Assert.Equal(0, GC.GetGeneration(new byte[encoded.Length]));
+    }
 }
