@@ -28,6 +28,27 @@ public sealed class Keyspace
 
     internal bool ValuesShared => Volatile.Read(ref OutstandingCaptures) > 0;
 
+    // Per database, the entry array of the last written snapshot image, for the next capture: a
+    // fresh one per capture is a large-object allocation, and each of those brings a full collection nearer.
+    private readonly KeyspaceSnapshot.EntryImage[]?[] _spareImageArrays = new KeyspaceSnapshot.EntryImage[]?[DatabaseCount];
+
+    /// <summary>An array for a capture of <paramref name="count"/> entries of database <paramref name="db"/>: the spare one when it is large enough.</summary>
+    internal KeyspaceSnapshot.EntryImage[] TakeImageArray(int db, int count)
+    {
+        if (count == 0) return [];
+        KeyspaceSnapshot.EntryImage[]? spare = Interlocked.Exchange(ref _spareImageArrays[db], null);
+        // Room to grow, so a keyspace that grows a little between snapshots still reuses its array.
+        return spare is not null && spare.Length >= count ? spare : new KeyspaceSnapshot.EntryImage[count + count / 8];
+    }
+
+    /// <summary>Gives back a written image's array, cleared so it holds no key or value alive.</summary>
+    internal void ReturnImageArray(int db, KeyspaceSnapshot.EntryImage[] entries, int used)
+    {
+        if (entries.Length == 0) return;
+        Array.Clear(entries, 0, used);
+        Volatile.Write(ref _spareImageArrays[db], entries);
+    }
+
     public long TotalKeys
     {
         get

@@ -30,7 +30,7 @@ internal static class KeyspaceSnapshot
         {
             Database db = keyspace[d];
             KeySlots slots = db.Slots;
-            var entries = new EntryImage[db.Count];
+            EntryImage[] entries = keyspace.TakeImageArray(d, db.Count);
             int n = 0;
             for (int slot = 0; slot < slots.Length; slot++)
             {
@@ -44,7 +44,7 @@ internal static class KeyspaceSnapshot
             {
                 tombstones.Add((key, version, db.Tombstones.TryGet(key, out long current) && current == version));
             }
-            databases[d] = new DatabaseImage(slots.Length, slots.FreeSlots.ToArray(), db.Tombstones.ForgottenVersion, entries, tombstones);
+            databases[d] = new DatabaseImage(slots.Length, slots.FreeSlots.ToArray(), db.Tombstones.ForgottenVersion, entries, n, tombstones);
         }
         Interlocked.Increment(ref keyspace.OutstandingCaptures);
         return new KeyspaceImage(keyspace, lastAppliedTimestampMs, keyspace.Changes.Value, databases);
@@ -52,7 +52,8 @@ internal static class KeyspaceSnapshot
 
     internal readonly record struct EntryImage(int Slot, byte[] Key, byte[] Value, long ExpireAtMs, long Version);
 
-    internal sealed record DatabaseImage(int SlotLength, int[] FreeSlots, long ForgottenVersion, EntryImage[] Entries, List<(byte[] Key, long Version, bool Current)> Tombstones);
+    /// <summary>A database's image; <see cref="Entries"/> is reused from capture to capture and only its first <see cref="EntryCount"/> are this image's.</summary>
+    internal sealed record DatabaseImage(int SlotLength, int[] FreeSlots, long ForgottenVersion, EntryImage[] Entries, int EntryCount, List<(byte[] Key, long Version, bool Current)> Tombstones);
 
     /// <summary>A captured keyspace; <see cref="WriteTo"/> writes exactly what <see cref="KeyspaceSnapshot.Write"/> wrote at capture.</summary>
     internal sealed class KeyspaceImage(Keyspace keyspace, long lastAppliedTimestampMs, long changes, DatabaseImage[] databases)
@@ -69,6 +70,7 @@ internal static class KeyspaceSnapshot
             }
             finally
             {
+                for (int d = 0; d < databases.Length; d++) keyspace.ReturnImageArray(d, databases[d].Entries, databases[d].EntryCount);
                 Interlocked.Decrement(ref keyspace.OutstandingCaptures);
             }
         }
@@ -87,8 +89,8 @@ internal static class KeyspaceSnapshot
                 output.Write(db.FreeSlots.Length);
                 foreach (int slot in db.FreeSlots) output.Write(slot);
                 output.Write(db.ForgottenVersion);
-                output.Write(db.Entries.Length);
-                foreach (EntryImage entry in db.Entries)
+                output.Write(db.EntryCount);
+                foreach (EntryImage entry in db.Entries.AsSpan(0, db.EntryCount))
                 {
                     output.Write(entry.Slot);
                     WriteBytes(output, entry.Key);

@@ -140,4 +140,49 @@ public sealed class SnapshotTests
         captured(written);
         Assert.Equal(atCapture, written.ToArray());
     }
+    [Fact]
+    public void Two_captures_outstanding_at_once_each_write_the_state_at_their_capture()
+    {
+        CacheHarness cache = Seeded();
+        for (int i = 0; i < 100; i++) cache.Apply("set", "k" + i, "first");
+        byte[] atFirst = cache.Snapshot();
+        Action<Stream> first = cache.Machine.CaptureSnapshot();
+        for (int i = 0; i < 100; i += 2) cache.Apply("del", "k" + i);
+        cache.Apply("set", "added", "x");
+        byte[] atSecond = cache.Snapshot();
+        Action<Stream> second = cache.Machine.CaptureSnapshot();
+        cache.Apply("flushall");
+        cache.Apply("set", "after", "both");
+
+        using var secondWritten = new MemoryStream();
+        second(secondWritten);
+        Action<Stream> third = cache.Machine.CaptureSnapshot(); // may reuse the array the second image just gave back
+        using var firstWritten = new MemoryStream();
+        first(firstWritten);
+        using var thirdWritten = new MemoryStream();
+        third(thirdWritten);
+
+        Assert.Equal(atFirst, firstWritten.ToArray());
+        Assert.Equal(atSecond, secondWritten.ToArray());
+        Assert.Equal(cache.Snapshot(), thirdWritten.ToArray());
+    }
+
+    [Fact]
+    public void A_capture_after_a_written_one_reuses_its_entry_array()
+    {
+        var cache = new CacheHarness();
+        for (int i = 0; i < 10_000; i++) cache.Keyspace[0].Set(Encoding.ASCII.GetBytes("key" + i), [1, 2, 3], 0);
+        cache.Machine.CaptureSnapshot()(Stream.Null);
+        cache.Apply("set", "one-more", "x");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Action<Stream> captured = cache.Machine.CaptureSnapshot();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A fresh entry array alone would be 10,001 entries of 40 bytes.
+        Assert.True(allocated < 40_000, $"the capture allocated {allocated} bytes");
+        using var written = new MemoryStream();
+        captured(written);
+        Assert.Equal(cache.Snapshot(), written.ToArray());
+    }
 }
