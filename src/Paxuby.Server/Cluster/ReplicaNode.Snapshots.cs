@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Paxuby.Storage;
 
@@ -18,6 +19,8 @@ internal sealed partial class ReplicaNode
     private readonly Dictionary<int, OutgoingSnapshot> _outgoingSnapshots = new();
     private SnapshotReceiver? _incomingSnapshot;
     private bool _snapshotInProgress;
+    // Serialises and writes snapshots off the loop; started with the first snapshot.
+    private LowPriorityWorker? _snapshotWriter;
 
     private sealed class OutgoingSnapshot(SnapshotInfo snapshot, long tick)
     {
@@ -54,11 +57,33 @@ internal sealed partial class ReplicaNode
             OnSnapshotWritten(WriteSnapshot(image, slot, captureTime));
             return;
         }
-        _ = Task.Run(async () =>
+        _snapshotWriter ??= new LowPriorityWorker($"snapshot writer {Id}");
+        bool posted = _snapshotWriter.TryPost(() =>
         {
-            SnapshotWritten written = WriteSnapshot(image, slot, captureTime);
-            await _work.Writer.WriteAsync(new WorkItem(written, TickNow()));
+            SnapshotWritten written;
+            try
+            {
+                written = WriteSnapshot(image, slot, captureTime);
+            }
+            catch (Exception e)
+            {
+                written = new SnapshotWritten(slot, null, e, captureTime, TimeSpan.Zero);
+            }
+            _ = ReportSnapshotWrittenAsync(written);
         });
+        if (!posted) _snapshotInProgress = false; // stopping
+    }
+
+    private async Task ReportSnapshotWrittenAsync(SnapshotWritten written)
+    {
+        try
+        {
+            await _work.Writer.WriteAsync(new WorkItem(written, TickNow()), _stopping.Token);
+        }
+        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
+        {
+            // Stopping: the loop is gone, and the next start finds the snapshot on disk.
+        }
     }
 
     private SnapshotWritten WriteSnapshot(Action<Stream> image, long slot, TimeSpan captureTime)

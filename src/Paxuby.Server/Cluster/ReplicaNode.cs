@@ -741,6 +741,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             {
             }
         }
+        if (_snapshotWriter is not null) await _snapshotWriter.StopAsync();
         lock (_gate)
         {
             foreach (PendingWrite write in _writes.Values) write.Done?.TrySetCanceled();
