@@ -146,8 +146,8 @@ public sealed class SnapshotWriter : Stream
         _buffered = 0;
         if (_fileBytes - _syncedBytes >= SnapshotFormat.IncrementalSyncBytes)
         {
-            // Synced as it goes, as Redis syncs its RDB and AOF rewrites: the log's fsyncs, which
-            // share the disk, then never wait behind a whole snapshot's worth of dirty pages.
+            // Synced as it goes (Redis does so for its RDB, every 4 MB): the log's fsyncs, which
+            // share the disk, then never wait behind more than a step of the snapshot.
             _file.Sync();
             _syncedBytes = _fileBytes;
         }

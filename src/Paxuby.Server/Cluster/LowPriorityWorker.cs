@@ -57,9 +57,9 @@ internal sealed partial class LowPriorityWorker
     // On Linux "process" here means the thread whose id is given.
     private const int PriorityOfProcess = 0;
 
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "setpriority")]
     private static partial int SetPriority(int which, int who, int priority);
 
     [LibraryImport("libc", EntryPoint = "gettid")]
-    internal static partial int GetThreadId();
+    private static partial int GetThreadId();
 }

@@ -58,19 +58,7 @@ internal sealed partial class ReplicaNode
             return;
         }
         _snapshotWriter ??= new LowPriorityWorker($"snapshot writer {Id}");
-        bool posted = _snapshotWriter.TryPost(() =>
-        {
-            SnapshotWritten written;
-            try
-            {
-                written = WriteSnapshot(image, slot, captureTime);
-            }
-            catch (Exception e)
-            {
-                written = new SnapshotWritten(slot, null, e, captureTime, TimeSpan.Zero);
-            }
-            _ = ReportSnapshotWrittenAsync(written);
-        });
+        bool posted = _snapshotWriter.TryPost(() => _ = ReportSnapshotWrittenAsync(WriteSnapshot(image, slot, captureTime)));
         if (!posted) _snapshotInProgress = false; // stopping
     }
 
@@ -86,6 +74,7 @@ internal sealed partial class ReplicaNode
         }
     }
 
+    /// <summary>Writes the captured image; any failure is reported, for the loop to log and to try again later.</summary>
     private SnapshotWritten WriteSnapshot(Action<Stream> image, long slot, TimeSpan captureTime)
     {
         var write = Stopwatch.StartNew();
@@ -96,7 +85,7 @@ internal sealed partial class ReplicaNode
             SnapshotInfo info = writer.Commit();
             return new SnapshotWritten(slot, info, null, captureTime, write.Elapsed);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             return new SnapshotWritten(slot, null, e, captureTime, write.Elapsed);
         }
@@ -118,10 +107,7 @@ internal sealed partial class ReplicaNode
         // gets the snapshot instead.
         long floor = Math.Max(0, written.Slot - _options.SnapshotRetainSlots);
         var compaction = Stopwatch.StartNew();
-        if (floor > _host.Core.SnapshotSlot)
-        {
-            _host.Core.Compact(floor);
-        }
+        _host.Core.Compact(floor);
         if (written.Slot > _host.Durable.SnapshotSlot)
         {
             _host.CompactLog(written.Slot);

@@ -622,10 +622,7 @@ internal sealed class Simulator
         Result.SnapshotsTaken++;
         // As the server does it: the core keeps the retained slots, the disk keeps nothing the
         // snapshot holds.
-        if (floor > node.Replica!.SnapshotSlot)
-        {
-            node.Replica.Compact(floor);
-        }
+        node.Replica!.Compact(floor);
         if (node.Log is not null)
         {
             CompactLog(node, applied);
