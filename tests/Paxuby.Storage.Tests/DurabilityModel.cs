@@ -148,9 +148,9 @@ internal sealed class DurabilityModel
         {
             return $"commit index {actual.CommitIndex}, expected {expected.CommitIndex}";
         }
-        if (!expected.Entries.Keys.SequenceEqual(actual.Entries.Keys))
+        if (!expected.Entries.Keys.Order().SequenceEqual(actual.Entries.Keys.Order()))
         {
-            return $"slots [{string.Join(",", actual.Entries.Keys)}], expected [{string.Join(",", expected.Entries.Keys)}]";
+            return $"slots [{string.Join(",", actual.Entries.Keys.Order())}], expected [{string.Join(",", expected.Entries.Keys.Order())}]";
         }
         foreach (var (slot, entry) in expected.Entries)
         {

@@ -76,7 +76,7 @@ internal static class Records
     {
         Assert.Equal(expected.PromisedBallot, actual.PromisedBallot);
         Assert.Equal(expected.CommitIndex, actual.CommitIndex);
-        Assert.Equal(expected.Entries.Keys, actual.Entries.Keys);
+        Assert.Equal(expected.Entries.Keys.Order(), actual.Entries.Keys.Order());
         foreach (var (slot, entry) in expected.Entries)
         {
             AssertEqual(entry, actual.Entries[slot]);
