@@ -71,6 +71,35 @@ public sealed class ReplyPromiseTests
         Assert.True(await waiter);
     }
 
+    [Fact]
+    public async Task A_reply_set_on_this_thread_runs_the_waiter_before_the_setter_returns()
+    {
+        var promise = new ReplyPromise();
+        int setterThread = -1;
+        int waiterThread = -2;
+        bool waiterRan = false;
+        Task waiter = RecordWhereItRuns(promise.WaitAsync(CancellationToken.None));
+
+        await Task.Run(() =>
+        {
+            setterThread = Environment.CurrentManagedThreadId;
+            Assert.True(promise.TrySetResultOnThisThread(Ok));
+            // The loop answers a session by running it: by now it has taken its reply.
+            Assert.True(Volatile.Read(ref waiterRan));
+        });
+
+        await waiter;
+        Assert.Equal(setterThread, waiterThread);
+        Assert.False(promise.TrySetResult(Ok));
+
+        async Task RecordWhereItRuns(ValueTask<byte[]> wait)
+        {
+            Assert.Same(Ok, await wait.ConfigureAwait(false));
+            waiterThread = Environment.CurrentManagedThreadId;
+            Volatile.Write(ref waiterRan, true);
+        }
+    }
+
     private static async Task<bool> SawTheSetterReturn(ValueTask<byte[]> wait, ManualResetEventSlim setterReturned)
     {
         await wait.ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Paxuby.Storage;
 
@@ -58,21 +57,12 @@ internal sealed partial class ReplicaNode
             return;
         }
         _snapshotWriter ??= new LowPriorityWorker($"snapshot writer {Id}");
-        bool posted = _snapshotWriter.TryPost(() => _ = ReportSnapshotWrittenAsync(WriteSnapshot(image, slot, captureTime)));
+        bool posted = _snapshotWriter.TryPost(() => ReportSnapshotWritten(WriteSnapshot(image, slot, captureTime)));
         if (!posted) _snapshotInProgress = false; // stopping
     }
 
-    private async Task ReportSnapshotWrittenAsync(SnapshotWritten written)
-    {
-        try
-        {
-            await _work.Writer.WriteAsync(new WorkItem(written, TickNow()), _stopping.Token);
-        }
-        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
-        {
-            // Stopping: the loop is gone, and the next start finds the snapshot on disk.
-        }
-    }
+    /// <summary>Once stopping, the report is dropped: the loop is gone, and the next start finds the snapshot on disk.</summary>
+    private void ReportSnapshotWritten(SnapshotWritten written) => _work.AddBeyondCapacity(new WorkItem(written, TickNow()));
 
     /// <summary>Writes the captured image; any failure is reported, for the loop to log and to try again later.</summary>
     private SnapshotWritten WriteSnapshot(Action<Stream> image, long slot, TimeSpan captureTime)

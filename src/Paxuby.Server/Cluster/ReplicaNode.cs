@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Paxuby.Cache;
 using Paxuby.Consensus;
@@ -22,7 +21,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ReplicaHost _host;
-    private readonly Channel<WorkItem> _work;
+    private readonly LoopQueue<WorkItem> _work;
     private readonly SemaphoreSlim _clientSlots;
     private readonly Dictionary<(long ClientId, long Sequence), PendingWrite> _writes = new();
     private readonly Dictionary<long, PendingRead> _reads = new();
@@ -31,6 +30,10 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private readonly Dictionary<(long ClientId, long Sequence), ForwardOrigin> _forwardedWrites = new();
     private readonly Dictionary<long, ForwardOrigin> _forwardedReads = new();
     private readonly List<AppliedCommand> _applied = [];
+    // Replies to this replica's own clients for the slots just applied, sent once the gate is released.
+    private readonly List<(ReplyPromise Promise, byte[] Reply)> _decidedReplies = [];
+    // What the sessions answered here may run on this thread before they move to the thread pool.
+    private const int CommandsLentPerPass = 1024;
     // Scratch for the per-tick expiry pass: no copy of every pending request each tick.
     private readonly List<PendingWrite> _expiredWrites = [];
     private readonly List<PendingRead> _expiredReads = [];
@@ -42,7 +45,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private IPeerChannel _peers = NoPeers.Instance;
     private ITimer? _tickTimer;
     private ITimer? _sweepTimer;
-    private Task? _loop;
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _loop;
     private long _sweepSequence;
     private long _tick;
     private long _nextReadId;
@@ -78,7 +82,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
         _clientSlots = new SemaphoreSlim(Math.Max(1, options.WorkQueueCapacity / 2));
-        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.WorkQueueCapacity) { SingleReader = true });
+        _work = new LoopQueue<WorkItem>(options.WorkQueueCapacity);
         if (host.LatestSnapshot is { } snapshot)
         {
             _logger.LogInformation("replica {Node} restored its snapshot of slot {Slot} ({Bytes} bytes, {Keys} keys) in {Ms:0} ms",
@@ -98,9 +102,11 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     public void Start(IPeerChannel peers)
     {
         _peers = peers;
-        // On the thread pool, not a thread of its own: a thread blocked on the channel waits for a
-        // pool worker to wake it, a hop per message that cost 1-2 ms at p99 for a lone client.
-        _loop = Task.Run(RunLoopAsync);
+        // A thread of its own, not the thread pool: the loop blocks in fsync, and a pool worker
+        // blocked there leaves clients' replies queued behind it. Whoever queues work wakes the
+        // thread directly (LoopQueue), with no pool worker in between.
+        _loop = new Thread(RunLoop) { IsBackground = true, Name = $"replica {Id} loop" };
+        _loop.Start();
         _tickTimer = _time.CreateTimer(_ => Post(Tick), null, _options.TickInterval, _options.TickInterval);
         _sweepTimer = _time.CreateTimer(_ => Post(Sweep), null, _options.ExpireSweepInterval, _options.ExpireSweepInterval);
     }
@@ -111,7 +117,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     /// <inheritdoc cref="Deliver(Message)"/>
     public void Deliver(PeerFrame frame) => Post(frame);
 
-    private void Post(object item) => _work.Writer.TryWrite(new WorkItem(item, TickNow()));
+    private void Post(object item) => _work.TryAdd(new WorkItem(item, TickNow()));
 
     /// <summary>The tick real time is in, from the monotonic clock.</summary>
     private long TickNow() => (long)(_time.GetElapsedTime(_startTimestamp) / _options.TickInterval);
@@ -188,7 +194,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
     private async ValueTask PostFromClientAsync(object request, CancellationToken cancel)
     {
         await _clientSlots.WaitAsync(cancel);
-        if (!_work.Writer.TryWrite(new WorkItem(request, TickNow())))
+        if (!_work.TryAdd(new WorkItem(request, TickNow())))
         {
             _clientSlots.Release();
             throw new OperationCanceledException("the replica is stopping");
@@ -257,19 +263,19 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
 
     private long DeadlineTick() => Interlocked.Read(ref _tick) + Math.Max(1, (long)(_options.CommandTimeout / _options.TickInterval));
 
-    private async Task RunLoopAsync()
+    private void RunLoop()
     {
-        ChannelReader<WorkItem> work = _work.Reader;
+        LoopQueue<WorkItem> work = _work;
         try
         {
-            while (await work.WaitToReadAsync(_stopping.Token))
+            while (work.WaitForItems(_stopping.Token))
             {
                 lock (_gate)
                 {
                     // Time as it passed: each item comes after every tick before it arrived, so a
                     // read after a pause (GC, SIGSTOP) sees the leases as they are, and a heartbeat
                     // that waited while this loop was busy on the disk still counts from when it came.
-                    while (work.TryRead(out WorkItem item))
+                    while (work.TryTake(out WorkItem item))
                     {
                         if (item.Item is PendingWrite or PendingRead) _clientSlots.Release();
                         CatchUpTicks(item.ArrivalTick);
@@ -287,8 +293,10 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         catch (Exception e)
         {
             _logger.LogCritical(e, "replica {Node}: the node loop failed; it stops here", Id);
-            throw;
+            _loopEnded.TrySetException(e);
+            return;
         }
+        _loopEnded.TrySetResult();
     }
 
     private void CatchUpTicks(long due)
@@ -562,6 +570,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 // own write is durable), so its clients are answered now, not after this Ready's fsync.
                 ApplyDecided(ready);
             }
+            SendDecidedReplies();
             // Outside the gate: reads served on the leader's lease need not wait for the disk. Only
             // this thread changes the core, and nothing else touches the log.
             _host.Append(ready.Persist);
@@ -590,7 +599,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                 // it, a retry brought it back after): it is not applied, and says so at once.
                 byte[] reply = applied.Reply ?? OvertakenWrite;
                 var key = (applied.ClientId, applied.Sequence);
-                if (_writes.TryGetValue(key, out PendingWrite? write)) Complete(write, reply);
+                if (_writes.Remove(key, out PendingWrite? write) && write.Done is not null) _decidedReplies.Add((write.Done, reply));
                 if (_forwardedWrites.Remove(key, out ForwardOrigin origin))
                 {
                     _peers.Send(new ForwardedReply(Id, origin.Peer, ForwardedReplyKind.Write, key.ClientId, key.Sequence, reply));
@@ -606,6 +615,18 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
             }
         }
         ServeReads();
+    }
+
+    /// <summary>
+    /// Answers the writes just applied on this thread, before this Ready's fsync: each waiting
+    /// session writes its reply and reads its next command here, with no thread-pool hop between
+    /// the loop and the client. Outside the gate, so a session may serve leased reads meanwhile.
+    /// </summary>
+    private void SendDecidedReplies()
+    {
+        LentThread.Lend(CommandsLentPerPass);
+        foreach ((ReplyPromise promise, byte[] reply) in _decidedReplies) promise.TrySetResultOnThisThread(reply);
+        _decidedReplies.Clear();
     }
 
     /// <summary>The rest of a Ready once its records are durable: send, then advance.</summary>
@@ -730,17 +751,8 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         if (_tickTimer is not null) await _tickTimer.DisposeAsync();
         if (_sweepTimer is not null) await _sweepTimer.DisposeAsync();
         _stopping.Cancel();
-        _work.Writer.TryComplete();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        _work.Complete();
+        if (_loop is not null) await _loopEnded.Task;
         if (_snapshotWriter is not null) await _snapshotWriter.StopAsync();
         lock (_gate)
         {

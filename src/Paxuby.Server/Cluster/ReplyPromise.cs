@@ -6,7 +6,7 @@ namespace Paxuby.Server.Cluster;
 /// The reply a client waits for: set once by the replica's loop, or cancelled by the client's
 /// session (CLIENT KILL, disconnect). One object per request, awaited as a ValueTask; a
 /// TaskCompletionSource with a cancellable wait around it took three. Continuations run on the
-/// thread pool, never on the loop that sets the reply.
+/// thread pool, unless the loop sets the reply with <see cref="TrySetResultOnThisThread"/>.
 /// </summary>
 internal sealed class ReplyPromise : IValueTaskSource<byte[]>
 {
@@ -27,6 +27,19 @@ internal sealed class ReplyPromise : IValueTaskSource<byte[]>
     public bool TrySetResult(byte[] reply)
     {
         if (Interlocked.Exchange(ref _settled, 1) != 0) return false;
+        _core.SetResult(reply);
+        return true;
+    }
+
+    /// <summary>
+    /// Sets the reply and runs the waiting session's continuation on this thread, now: the
+    /// replica's loop answers its writes itself, as a Redis event loop writes its replies, rather
+    /// than queueing each session to the thread pool and waking a worker for it.
+    /// </summary>
+    public bool TrySetResultOnThisThread(byte[] reply)
+    {
+        if (Interlocked.Exchange(ref _settled, 1) != 0) return false;
+        _core.RunContinuationsAsynchronously = false;
         _core.SetResult(reply);
         return true;
     }

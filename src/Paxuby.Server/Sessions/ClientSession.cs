@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Paxuby.Cache;
 using Paxuby.Resp;
+using Paxuby.Server.Engine;
 using Paxuby.Server.Hosting;
 
 namespace Paxuby.Server.Sessions;
@@ -143,6 +144,7 @@ public sealed partial class ClientSession
                 }
                 if (!parsed) break;
                 if (_command.Count == 0) continue;
+                if (!LentThread.TryTakeCommand()) await Task.Yield();
                 ValueTask execution = ExecuteAsync(_command, cancel);
                 if (!execution.IsCompletedSuccessfully) await execution;
                 if (Output.CanGetUnflushedBytes && Output.UnflushedBytes > FlushThresholdBytes) await Output.FlushAsync(cancel);
