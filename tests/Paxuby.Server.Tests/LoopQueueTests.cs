@@ -18,11 +18,12 @@ public sealed class LoopQueueTests
         Assert.True(queue.TryTake(out int first));
         Assert.Equal(1, first);
         Assert.True(queue.TryAdd(5));
-        Assert.Equal(3, queue.Count);
+        Assert.False(queue.TryAdd(6));
 
         Assert.Equal([2, 3, 5], TakeAll(queue));
         Assert.False(queue.TryTake(out _));
-        Assert.Equal(0, queue.Count);
+        // Emptied, it takes its full capacity again.
+        Assert.Equal([true, true, true, false], new[] { 7, 8, 9, 10 }.Select(queue.TryAdd));
     }
 
     [Fact]

@@ -23,8 +23,6 @@ internal sealed class LoopQueue<T>
         _capacity = capacity;
     }
 
-    public int Count => Volatile.Read(ref _count);
-
     /// <summary>For tests: runs when the loop has found the queue empty, just before it prepares to sleep.</summary>
     internal Action? FoundEmpty { get; init; }
 
