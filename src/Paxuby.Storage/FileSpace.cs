@@ -5,8 +5,10 @@ namespace Paxuby.Storage;
 
 /// <summary>
 /// Reserving a file's blocks ahead of its writes. An fdatasync after an append that grows a file
-/// must also journal the new size and block map; inside reserved space it flushes the data alone,
-/// which on ext4 with three logs on one disk made each sync about a quarter faster.
+/// must also write the new size and block map; inside reserved space the size stays, which on ext4
+/// with three logs on one disk made each sync about a quarter faster. Reserved blocks are unwritten
+/// extents, though: an append still converts them, and the sync still writes the inode, which only
+/// a zero-filled file avoids (<see cref="SpareSegment"/>).
 /// </summary>
 internal static partial class FileSpace
 {

@@ -23,7 +23,10 @@ public sealed class WriteAheadLog : IDisposable
     private readonly string _directory;
     private readonly WriteAheadLogOptions _options;
     private readonly ArrayBufferWriter<byte> _pending = new(PendingFlushBytes);
+    private readonly SpareSegment? _spare;
     private IAppendFile _segment;
+    private string _segmentPath;
+    private bool _segmentZeroFilled;
     private long _segmentBytes;
     private long _appendedPosition;
     private long _durablePosition;
@@ -31,15 +34,21 @@ public sealed class WriteAheadLog : IDisposable
     private bool _failed;
     private bool _disposed;
 
-    private WriteAheadLog(IStorageDevice device, string directory, WriteAheadLogOptions options, IAppendFile segment, long segmentBytes, long nextRecordNumber)
+    private WriteAheadLog(IStorageDevice device, string directory, WriteAheadLogOptions options, IAppendFile segment, string segmentPath, long segmentBytes, long nextRecordNumber)
     {
         _device = device;
         _directory = directory;
         _options = options;
         _segment = segment;
+        _segmentPath = segmentPath;
         _segmentBytes = segmentBytes;
         _appendedPosition = nextRecordNumber;
         _durablePosition = nextRecordNumber;
+        if (options.PrepareSegmentsInBackground)
+        {
+            _spare = new SpareSegment(device, directory, options.SegmentSizeBytes);
+            _spare.StartPreparing();
+        }
     }
 
     /// <summary>The record number the next record gets.</summary>
@@ -77,7 +86,10 @@ public sealed class WriteAheadLog : IDisposable
         var segments = SegmentFile.List(device, directory);
         if (segments.Count == 0)
         {
-            return new WriteAheadLog(device, directory, options, CreateSegment(device, directory, options, 0), 0, 0);
+            var first = Path.Combine(directory, SegmentFile.NameFor(0));
+            var segment = CreateReserved(device, first, options);
+            device.SyncDirectory(directory);
+            return new WriteAheadLog(device, directory, options, segment, first, 0, 0);
         }
         var last = segments[^1];
         var scan = SegmentScan.Replay(device.ReadAll(last.Path), state: null);
@@ -88,7 +100,7 @@ public sealed class WriteAheadLog : IDisposable
         }
         // From the end of the last record: what follows is the zeros of a preallocated segment.
         var file = Reserve(device.OpenAppendAt(last.Path, scan.ValidBytes), options);
-        return new WriteAheadLog(device, directory, options, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
+        return new WriteAheadLog(device, directory, options, file, last.Path, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
     }
 
     /// <summary>
@@ -222,6 +234,7 @@ public sealed class WriteAheadLog : IDisposable
         ThrowIfUnusable();
         try
         {
+            MoveToSpareOnceReady();
             foreach (var entry in records.Entries)
             {
                 var frame = Reserve(LogRecordCodec.EntryBytes(entry));
@@ -301,8 +314,7 @@ public sealed class WriteAheadLog : IDisposable
             if (_segmentBytes > 0)
             {
                 _segment.Dispose();
-                _segment = CreateSegment(_device, _directory, _options, _appendedPosition);
-                _segmentBytes = 0;
+                OpenNextSegment();
             }
             var baseFirst = _appendedPosition;
             WriteBase(current);
@@ -329,6 +341,9 @@ public sealed class WriteAheadLog : IDisposable
 
     private const long StaleTruncationStepBytes = 4L * 1024 * 1024;
 
+    /// <summary>The next segment's spare being written (false without one, see <see cref="WriteAheadLogOptions.PrepareSegmentsInBackground"/>).</summary>
+    internal Task<bool> SparePrepared => _spare?.Prepared ?? Task.FromResult(false);
+
     /// <summary>Completes once the segments the last compaction made stale are deleted.</summary>
     internal Task StaleSegmentsDeleted { get; private set; } = Task.CompletedTask;
 
@@ -352,6 +367,7 @@ public sealed class WriteAheadLog : IDisposable
         }
         _disposed = true;
         StaleSegmentsDeleted.Wait();
+        _spare?.Dispose();
         try
         {
             if (!_failed && HasUnsyncedRecords)
@@ -465,8 +481,43 @@ public sealed class WriteAheadLog : IDisposable
         // damage before the last segment as damage in the middle of the log.
         SyncSegment();
         _segment.Dispose();
-        _segment = CreateSegment(_device, _directory, _options, _appendedPosition);
+        OpenNextSegment();
+    }
+
+    /// <summary>
+    /// Leaves a segment that is not zero-filled (the first one, or one reopened after a restart) as
+    /// soon as a spare is ready, rather than syncing every append in it the slower way until it is full.
+    /// </summary>
+    private void MoveToSpareOnceReady()
+    {
+        if (_segmentZeroFilled || _spare is not { IsReady: true })
+        {
+            return;
+        }
+        WritePending();
+        if (_segmentBytes == 0)
+        {
+            // Nothing in it yet: the spare takes its place, under its name.
+            _segment.Dispose();
+            _segment = _spare.TryTake(_segmentPath)!;
+            _segmentZeroFilled = true;
+            _device.SyncDirectory(_directory);
+            _spare.StartPreparing();
+            return;
+        }
+        RollSegment();
+    }
+
+    /// <summary>Opens the segment starting at the next record: the spare when it is ready, else a new file.</summary>
+    private void OpenNextSegment()
+    {
+        _segmentPath = Path.Combine(_directory, SegmentFile.NameFor(_appendedPosition));
         _segmentBytes = 0;
+        var spare = _spare?.TryTake(_segmentPath);
+        _segmentZeroFilled = spare is not null;
+        _segment = spare ?? CreateReserved(_device, _segmentPath, _options);
+        _device.SyncDirectory(_directory);
+        _spare?.StartPreparing();
     }
 
     private void SyncSegment()
@@ -478,12 +529,8 @@ public sealed class WriteAheadLog : IDisposable
         Volatile.Write(ref _durablePosition, position);
     }
 
-    private static IAppendFile CreateSegment(IStorageDevice device, string directory, WriteAheadLogOptions options, long firstRecordNumber)
-    {
-        var file = Reserve(device.Create(Path.Combine(directory, SegmentFile.NameFor(firstRecordNumber))), options);
-        device.SyncDirectory(directory);
-        return file;
-    }
+    private static IAppendFile CreateReserved(IStorageDevice device, string path, WriteAheadLogOptions options) =>
+        Reserve(device.Create(path), options);
 
     private static IAppendFile Reserve(IAppendFile segment, WriteAheadLogOptions options)
     {

@@ -71,7 +71,7 @@ internal sealed class ReplicaHost : IDisposable
         // The snapshot holds every slot up to its own: the log below it is history.
         durable.CompactThrough(Applier.AppliedSlot);
         Recovery = report;
-        _log = WriteAheadLog.Open(logDirectory, new WriteAheadLogOptions { DeleteStaleSegmentsInBackground = !InMemory }, device);
+        _log = WriteAheadLog.Open(logDirectory, new WriteAheadLogOptions { DeleteStaleSegmentsInBackground = !InMemory, PrepareSegmentsInBackground = !InMemory }, device);
         Durable = durable;
         Core = new Replica(options, durable.Clone(), new Random(seed), Applier.AppliedSlot, rebuilding: RebuildReason is not null);
     }
