@@ -13,10 +13,10 @@ internal sealed class SpareSegment(IStorageDevice device, string directory, long
     public const string FileName = "next-segment.spare";
 
     // Synced a small step at a time, with a pause between steps: a live segment's fsync finds at
-    // most 64 KiB of zeros in the disk's way (1 MiB steps more than doubled a single client's p99 while a
-    // spare was written), and zeros take at most 8 MB/s of the disk. A log growing faster than that
-    // (pipelined writes, whose fsyncs carry many records each) outruns its spares and reserves its
-    // segments instead, rather than having every byte written twice.
+    // most 64 KiB of zeros in the disk's way (1 MiB steps more than doubled a single client's p99
+    // while a spare was written), and zeros take at most 8 MB/s of the disk. A log growing faster
+    // than that (pipelined writes, whose fsyncs carry many records each) outruns its spares and
+    // reserves its segments instead, rather than having every byte written twice.
     private const int ZeroStepBytes = 64 * 1024;
     private static readonly TimeSpan PauseBetweenSteps = TimeSpan.FromMilliseconds(8);
 
