@@ -22,7 +22,7 @@ public static class Program
     {
         // A command is parsed, served and answered on the thread that received it, as in Redis's
         // event loop, instead of hopping from the socket's event thread to the thread pool first.
-        // Sessions never wait on a disk there: the replica loops fsync outside the replica lock, on pool threads.
+        // Sessions never wait on a disk there: each replica's loop fsyncs on a thread of its own.
         if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null) Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
         string configPath = "config.yaml";
         int? nodeId = null;
