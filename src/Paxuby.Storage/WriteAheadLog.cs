@@ -25,7 +25,6 @@ public sealed class WriteAheadLog : IDisposable
     private readonly ArrayBufferWriter<byte> _pending = new(PendingFlushBytes);
     private readonly SpareSegment? _spare;
     private IAppendFile _segment;
-    private string _segmentPath;
     private bool _segmentZeroFilled;
     private long _segmentBytes;
     private long _appendedPosition;
@@ -34,13 +33,12 @@ public sealed class WriteAheadLog : IDisposable
     private bool _failed;
     private bool _disposed;
 
-    private WriteAheadLog(IStorageDevice device, string directory, WriteAheadLogOptions options, IAppendFile segment, string segmentPath, long segmentBytes, long nextRecordNumber)
+    private WriteAheadLog(IStorageDevice device, string directory, WriteAheadLogOptions options, IAppendFile segment, long segmentBytes, long nextRecordNumber)
     {
         _device = device;
         _directory = directory;
         _options = options;
         _segment = segment;
-        _segmentPath = segmentPath;
         _segmentBytes = segmentBytes;
         _appendedPosition = nextRecordNumber;
         _durablePosition = nextRecordNumber;
@@ -86,10 +84,9 @@ public sealed class WriteAheadLog : IDisposable
         var segments = SegmentFile.List(device, directory);
         if (segments.Count == 0)
         {
-            var first = Path.Combine(directory, SegmentFile.NameFor(0));
-            var segment = CreateReserved(device, first, options);
+            var segment = CreateReserved(device, Path.Combine(directory, SegmentFile.NameFor(0)), options);
             device.SyncDirectory(directory);
-            return new WriteAheadLog(device, directory, options, segment, first, 0, 0);
+            return new WriteAheadLog(device, directory, options, segment, 0, 0);
         }
         var last = segments[^1];
         var scan = SegmentScan.Replay(device.ReadAll(last.Path), state: null);
@@ -100,7 +97,7 @@ public sealed class WriteAheadLog : IDisposable
         }
         // From the end of the last record: what follows is the zeros of a preallocated segment.
         var file = Reserve(device.OpenAppendAt(last.Path, scan.ValidBytes), options);
-        return new WriteAheadLog(device, directory, options, file, last.Path, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
+        return new WriteAheadLog(device, directory, options, file, scan.ValidBytes, last.FirstRecordNumber + scan.RecordCount);
     }
 
     /// <summary>
@@ -495,27 +492,24 @@ public sealed class WriteAheadLog : IDisposable
             return;
         }
         WritePending();
-        if (_segmentBytes == 0)
+        if (_segmentBytes > 0)
         {
-            // Nothing in it yet: the spare takes its place, under its name.
-            _segment.Dispose();
-            _segment = _spare.TryTake(_segmentPath)!;
-            _segmentZeroFilled = true;
-            _device.SyncDirectory(_directory);
-            _spare.StartPreparing();
+            RollSegment();
             return;
         }
-        RollSegment();
+        // Nothing in it yet: named after the next record, it is replaced by the spare under its name.
+        _segment.Dispose();
+        OpenNextSegment();
     }
 
     /// <summary>Opens the segment starting at the next record: the spare when it is ready, else a new file.</summary>
     private void OpenNextSegment()
     {
-        _segmentPath = Path.Combine(_directory, SegmentFile.NameFor(_appendedPosition));
+        var path = Path.Combine(_directory, SegmentFile.NameFor(_appendedPosition));
         _segmentBytes = 0;
-        var spare = _spare?.TryTake(_segmentPath);
+        var spare = _spare?.TryTake(path);
         _segmentZeroFilled = spare is not null;
-        _segment = spare ?? CreateReserved(_device, _segmentPath, _options);
+        _segment = spare ?? CreateReserved(_device, path, _options);
         _device.SyncDirectory(_directory);
         _spare?.StartPreparing();
     }

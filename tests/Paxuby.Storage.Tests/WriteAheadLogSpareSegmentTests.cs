@@ -79,7 +79,7 @@ public class WriteAheadLogSpareSegmentTests
         {
             foreach (var ready in readies)
             {
-                // Waiting for each spare makes every segment after the first one a spare.
+                // Waiting for each spare makes every segment a spare, the empty first one included.
                 Assert.True(await log.SparePrepared);
                 log.Append(ready);
             }
