@@ -104,7 +104,11 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
         _peers = peers;
         // A thread of its own, not the thread pool: the loop blocks in fsync, and a pool worker
         // blocked there leaves clients' replies queued behind it. Whoever queues work wakes the
-        // thread directly (LoopQueue), with no pool worker in between.
+        // thread directly (LoopQueue), with no pool worker in between. The fsync itself stays on
+        // this thread: with a sync thread beside each loop (the loop going on, a Ready's votes sent
+        // once a sync covered them), SETs from 50 clients on 2 cores were slower, 18–20 k ops/s
+        // against 20–23 k with p99 8.5–11 ms against 6.5–7 ms: the threads waking each other cost
+        // more than the waits they saved.
         _loop = new Thread(RunLoop) { IsBackground = true, Name = $"replica {Id} loop" };
         _loop.Start();
         _tickTimer = _time.CreateTimer(_ => Post(Tick), null, _options.TickInterval, _options.TickInterval);
