@@ -194,6 +194,42 @@ public sealed class LocalClusterTests : IAsyncLifetime
         Assert.Equal(":100\r\n", Encoding.UTF8.GetString(reply.WrittenSpan));
     }
 
+    /// <summary>
+    /// A snapshot holds up its replica's loop: the leader's holds up every write, so the leader
+    /// waits for twice the log the followers snapshot after (staggered up to 1.33× among replicas).
+    /// </summary>
+    [Fact]
+    public async Task Followers_snapshot_before_the_leader_which_waits_for_twice_the_log()
+    {
+        const long snapshotLogBytes = 16 * 1024;
+        await using var cluster = new LocalCluster(3, new ClusterOptions { Seed = 13, SnapshotLogBytes = snapshotLogBytes }, TimeProvider.System, NullLogger.Instance);
+        long sequence = 0;
+        Assert.Equal("+OK\r\n", Encoding.UTF8.GetString(await cluster.EngineFor(0).SubmitWriteAsync(
+            _clientId, ++sequence, CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("SET", "warm", "up")), CancellationToken.None)));
+        int leader = cluster.LeaderId;
+        int[] followers = Enumerable.Range(0, 3).Where(n => n != leader).ToArray();
+        ConsensusStats Stats(int node) => cluster.EngineFor(node).GetStats().Consensus!;
+        async Task WriteUntil(Func<bool> done, int limit)
+        {
+            for (int i = 0; i < limit && !done(); i++)
+            {
+                await cluster.EngineFor(leader).SubmitWriteAsync(_clientId, ++sequence,
+                    CacheCommandCodec.EncodeSingle(0, 2, RespCommand.Of("SET", "key" + sequence, new string('v', 100))), CancellationToken.None);
+            }
+        }
+
+        // Past where any follower snapshots (its threshold is staggered up to 1.33×), short of 2×.
+        await WriteUntil(() => followers.All(f => Stats(f).SnapshotsTaken > 0) && Stats(leader).LogBytesSinceSnapshot >= snapshotLogBytes * 3 / 2, limit: 1000);
+
+        Assert.All(followers, f => Assert.True(Stats(f).SnapshotsTaken > 0, $"follower {f} took no snapshot"));
+        Assert.True(Stats(leader).LogBytesSinceSnapshot >= snapshotLogBytes * 3 / 2, $"the leader wrote only {Stats(leader).LogBytesSinceSnapshot} bytes of log");
+        Assert.Equal(0, Stats(leader).SnapshotsTaken);
+
+        await WriteUntil(() => Stats(leader).SnapshotsTaken > 0, limit: 1000);
+        Assert.True(Stats(leader).SnapshotsTaken > 0, "the leader never took a snapshot");
+        Assert.Equal(leader, cluster.LeaderId);
+    }
+
     [Fact]
     public async Task Pipelined_writes_through_a_follower_keep_their_order_across_a_leader_change()
     {

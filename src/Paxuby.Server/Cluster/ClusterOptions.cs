@@ -29,7 +29,10 @@ public sealed class ClusterOptions
     /// <summary>Where replica N keeps its write-ahead log (<c>{DataDirectory}/node-N/wal</c>); null keeps it in memory.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>A replica snapshots its cache and compacts its log once this many log bytes were written since the last time.</summary>
+    /// <summary>
+    /// A follower snapshots its cache and compacts its log once this many log bytes were written
+    /// since the last time; the leader after <see cref="ReplicaHost.LeaderSnapshotLogFactor"/> times as many.
+    /// </summary>
     public long SnapshotLogBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Decided slots kept in memory below a snapshot, so a replica a little behind catches up from the log, not a snapshot (the log on disk keeps none).</summary>

@@ -140,7 +140,19 @@ internal sealed class ReplicaHost : IDisposable
 
     public long LogBytesSinceCompaction { get; private set; }
 
-    public bool SnapshotDue => LogBytesSinceCompaction >= SnapshotLogBytes && Applier.AppliedSlot > (LatestSnapshot?.Slot ?? 0);
+    /// <summary>
+    /// The leader snapshots after twice the log a follower does. Capturing the cache and compacting
+    /// the log hold up the replica's loop (tens of milliseconds at 100,000 keys): on the leader
+    /// that holds up every write, while a follower's pause is covered by the other followers, since
+    /// a majority needs only some of them. In 3 rounds of 1.5 M pipelined SETs (redis-benchmark
+    /// -c 50 -P 16) against a 3-replica server: 130 k against 106 k ops/s and p99 14.7 against
+    /// 17.8 ms (medians), for up to 64 MiB more log in the leader's memory.
+    /// </summary>
+    public const int LeaderSnapshotLogFactor = 2;
+
+    public bool SnapshotDue =>
+        LogBytesSinceCompaction >= SnapshotLogBytes * (Core.Role == Role.Leader ? LeaderSnapshotLogFactor : 1)
+        && Applier.AppliedSlot > (LatestSnapshot?.Slot ?? 0);
 
     /// <summary>Log records written, and the fsyncs that made them durable (group commit: many records per fsync).</summary>
     public long RecordsAppended { get; private set; }

@@ -235,6 +235,7 @@ internal sealed partial class ReplicaNode : IAsyncDisposable
                     SnapshotsTaken = _host.SnapshotsTaken,
                     SnapshotsInstalled = _host.SnapshotsInstalled,
                     LogSlots = core.LogSlotCount,
+                    LogBytesSinceSnapshot = _host.LogBytesSinceCompaction,
                     LeaseReads = _leaseReads,
                     LoopReads = Interlocked.Read(ref _loopReads),
                     Rebuilding = core.IsRebuilding,

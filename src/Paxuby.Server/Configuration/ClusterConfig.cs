@@ -54,7 +54,7 @@ public sealed class ClusterConfig
     /// <summary>A command with no leader or majority to decide it fails after this long, in milliseconds.</summary>
     public int CommandTimeoutMs { get; set; } = 5000;
 
-    /// <summary>A replica snapshots its cache and compacts its log after this many bytes of log (default 64 MiB).</summary>
+    /// <summary>A follower snapshots its cache and compacts its log after this many bytes of log (default 64 MiB), the leader after twice as many.</summary>
     public long SnapshotLogBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>How often the expiry sweep runs, in milliseconds.</summary>

@@ -163,6 +163,7 @@ public static class InfoReport
                 Field(text, "paxos_fsyncs", consensus.Fsyncs);
                 Field(text, "paxos_records_per_fsync", Ratio(consensus.RecordsAppended, consensus.Fsyncs));
                 Field(text, "paxos_log_slots_in_memory", consensus.LogSlots);
+                Field(text, "paxos_log_bytes_since_snapshot", consensus.LogBytesSinceSnapshot);
                 Field(text, "paxos_lease_reads", consensus.LeaseReads);
                 Field(text, "paxos_loop_reads", consensus.LoopReads);
                 Field(text, "paxos_snapshot_slot", consensus.SnapshotSlot);
