@@ -144,9 +144,9 @@ internal sealed class ReplicaHost : IDisposable
     /// The leader snapshots after twice the log a follower does. Capturing the cache and compacting
     /// the log hold up the replica's loop (tens of milliseconds at 100,000 keys): on the leader
     /// that holds up every write, while a follower's pause is covered by the other followers, since
-    /// a majority needs only some of them. In 3 rounds of 1.5 M pipelined SETs (redis-benchmark
-    /// -c 50 -P 16) against a 3-replica server: 130 k against 106 k ops/s and p99 14.7 against
-    /// 17.8 ms (medians), for up to 64 MiB more log in the leader's memory.
+    /// a majority needs only some of them. In 6 rounds of 1.5 M pipelined SETs (redis-benchmark
+    /// -c 50 -P 16) against a 3-replica server: 115 k against 110 k ops/s and p99 15.7 against
+    /// 17.1 ms (medians; p99 lower in 5 rounds of 6), for up to 64 MiB more log in the leader's memory.
     /// </summary>
     public const int LeaderSnapshotLogFactor = 2;
 
