@@ -67,7 +67,10 @@ public sealed record ConsensusStats(
 
     public int LogSlots { get; init; }
 
-    /// <summary>Log bytes written since the last snapshot's compaction: the next snapshot comes at snapshot_log_bytes (twice that on the leader).</summary>
+    /// <summary>
+    /// Log bytes written since the last snapshot's compaction: the next snapshot comes at
+    /// snapshot_log_bytes, staggered up to a third higher from replica to replica, and twice that on the leader.
+    /// </summary>
     public long LogBytesSinceSnapshot { get; init; }
 
     /// <summary>Reads this replica served at once on its leader lease.</summary>
