@@ -88,6 +88,7 @@ internal static class LoadRun
                     if (gcBefore is not null) result = result with { Gc = ServerGc.Between(gcBefore, await ServerGc.ReadAsync(endpoint, cancel)) };
                     results.Add(result);
                     Console.WriteLine($"  {name,-8} {workload.Name,-26} {result.OpsPerSecond,10:N0} ops/s  p50 {result.P50Us / 1000.0,7:0.000} ms  p99 {result.P99Us / 1000.0,7:0.000} ms"
+                        + (result.Cpu is { } cpu ? $"  CPU/op {ResultTables.Cpu(cpu.ServerUsPerOp)} + bench {ResultTables.Cpu(cpu.BenchUsPerOp)} µs" : "")
                         + (result.Gc is { } gc ? $"  GC {gc}" : "")
                         + (result.Errors + result.FailedClients > 0 ? $"  errors {result.Errors}, failed clients {result.FailedClients}: {result.FirstError}" : ""));
                 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 
 namespace Paxuby.Bench.Load;
 
@@ -36,6 +37,21 @@ internal sealed class MeasureWindow : IDisposable
 
     public static long Microseconds(long fromTimestamp, long toTimestamp) =>
         Math.Min((toTimestamp - fromTimestamp) * 1_000_000 / Stopwatch.Frequency, WorkloadResult.HighestTrackableUs);
+
+    /// <summary>The CPU used so far, sampled when the warm-up ends; null when the run stops first.</summary>
+    public async Task<CpuSample?> SampleCpuAtMeasureStartAsync(IPEndPoint server)
+    {
+        try
+        {
+            long wait = MeasureStart - Stopwatch.GetTimestamp();
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), Token);
+            return await CpuSample.TakeAsync(server, Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     public void AddCompleted(int operations) => Interlocked.Add(ref _completed, operations);
 

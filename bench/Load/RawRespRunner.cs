@@ -21,6 +21,7 @@ internal static class RawRespRunner
             using var window = new MeasureWindow(settings, cancel);
             var histograms = new LongHistogram[workload.Clients];
             var failures = new string?[workload.Clients];
+            Task<CpuSample?> cpuAtStart = window.SampleCpuAtMeasureStartAsync(endpoint);
             var clients = new Task[workload.Clients];
             for (int i = 0; i < clients.Length; i++)
             {
@@ -35,6 +36,7 @@ internal static class RawRespRunner
             await window.ShowProgressUntil(all, $"{server,-8} {workload.Name,-26}");
             await all;
             double seconds = window.MeasuredSeconds(Stopwatch.GetTimestamp());
+            CpuSample cpuAtEnd = await CpuSample.TakeAsync(endpoint, cancel);
 
             LongHistogram merged = WorkloadResult.NewHistogram();
             foreach (LongHistogram histogram in histograms) merged.Add(histogram);
@@ -42,7 +44,8 @@ internal static class RawRespRunner
             string? firstError = connections.Select(c => c.FirstError).FirstOrDefault(e => e is not null)
                 ?? failures.FirstOrDefault(f => f is not null);
             cancel.ThrowIfCancellationRequested();
-            return WorkloadResult.From(workload, server, endpoint.ToString(), merged, seconds, errors, failures.Count(f => f is not null), firstError);
+            return WorkloadResult.From(workload, server, endpoint.ToString(), merged, seconds, errors, failures.Count(f => f is not null), firstError)
+                with { Cpu = CpuSample.Between(await cpuAtStart, cpuAtEnd, merged.TotalCount) };
         }
         finally
         {

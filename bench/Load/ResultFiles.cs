@@ -25,6 +25,9 @@ internal static class ResultFiles
             .Append(others.Count == 0 ? "" : $"- compared with: {string.Join(", ", others.Select(o => o.Description))}, each workload run against every server in turn\n")
             .Append($"- per workload: {options.WarmupSeconds:0.#} s warm-up, {options.DurationSeconds:0.#} s measured; "
                 + $"{options.KeyCount:N0} keys, 100-byte values; latency from send to reply (pipelines: batch send to each reply); "
+                + "CPU µs/op: CPU time in the measured window over the operations measured, of the server process (INFO cpu; "
+                + "idle work included, which dominates at one client) and of this bench's clients, which share the cores; "
+                + "cores busy: both together, per second; "
                 + "server GC pauses: collections (full ones) and their total pause in the server process, warm-up included\n\n")
             .Append("## Figures\n\n").Append(ResultTables.Figures(results, paxubyName, markdown: true))
             .Append("\n## Targets\n\n").Append(ResultTables.Targets(results, paxubyName, markdown: true));

@@ -10,7 +10,7 @@ namespace Paxuby.Bench.Load;
 internal static class ResultTables
 {
     private static readonly string[] FigureColumns =
-        ["workload", "server", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "seed", "strict", "server GC pauses"];
+        ["workload", "server", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "seed", "strict", "server CPU µs/op", "bench CPU µs/op", "cores busy", "server GC pauses"];
 
     public static string Figures(IReadOnlyList<WorkloadResult> results, string paxubyName, bool markdown)
     {
@@ -20,6 +20,8 @@ internal static class ResultTables
             r.FailedClients > 0 ? $"{r.Errors} ({r.FailedClients} clients failed)" : r.Errors.ToString(CultureInfo.InvariantCulture),
             r.Server == paxubyName ? Target.Mark(r, "seed") : "",
             r.Server == paxubyName ? Target.Mark(r, "strict") : "",
+            Cpu(r.Cpu?.ServerUsPerOp), Cpu(r.Cpu?.BenchUsPerOp),
+            r.Cpu?.CoresBusy(r.OpsPerSecond) is { } cores ? cores.ToString("0.00", CultureInfo.InvariantCulture) : "–",
             r.Gc?.ToString() ?? "",
         }).ToList();
         return Table(FigureColumns, rows, markdown);
@@ -43,7 +45,7 @@ internal static class ResultTables
         return summary + (markdown ? "\n\n" : "\n") + Table(["target", "workload", "condition", "measured", "met"], rows, markdown, textColumns: 3);
     }
 
-    /// <summary>Paxuby divided by the other server, per workload: above 1 is better for throughput, worse for latency.</summary>
+    /// <summary>Paxuby divided by the other server, per workload: above 1 is better for throughput, worse for latency and CPU.</summary>
     public static string Ratios(IReadOnlyList<WorkloadResult> results, string paxubyName, string otherName, bool markdown)
     {
         var rows = new List<string[]>();
@@ -55,10 +57,17 @@ internal static class ResultTables
             rows.Add([
                 workload.Key, Number(paxuby.OpsPerSecond), Number(other.OpsPerSecond), Ratio(paxuby.OpsPerSecond, other.OpsPerSecond),
                 Ratio(paxuby.P50Us, other.P50Us), Ratio(paxuby.P99Us, other.P99Us),
+                paxuby.Cpu?.ServerUsPerOp is { } mine && other.Cpu?.ServerUsPerOp is { } theirs ? Ratio(mine, theirs) : "–",
             ]);
         }
-        return Table(["workload", $"{paxubyName} ops/s", $"{otherName} ops/s", "throughput ratio", "p50 ratio", "p99 ratio"], rows, markdown, textColumns: 1);
+        return Table(
+            ["workload", $"{paxubyName} ops/s", $"{otherName} ops/s", "throughput ratio", "p50 ratio", "p99 ratio", "server CPU/op ratio"],
+            rows, markdown, textColumns: 1);
     }
+
+    /// <summary>Microseconds of CPU per operation, or a dash when the server does not report its CPU.</summary>
+    public static string Cpu(double? microseconds) =>
+        microseconds is { } us ? us.ToString("0.0", CultureInfo.InvariantCulture) : "–";
 
     private static string Table(string[] header, List<string[]> rows, bool markdown, int textColumns = 2)
     {

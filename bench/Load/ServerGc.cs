@@ -18,20 +18,11 @@ internal sealed record ServerGc(long Collections, long Gen2Collections, long Pau
 
     public static ServerGc? Parse(string info)
     {
-        var fields = new Dictionary<string, long>();
-        foreach (string line in info.Split("\r\n"))
-        {
-            int colon = line.IndexOf(':');
-            if (line.StartsWith("gc_", StringComparison.Ordinal) && colon > 0
-                && long.TryParse(line.AsSpan(colon + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
-            {
-                fields[line[..colon]] = value;
-            }
-        }
+        Dictionary<string, double> fields = InfoFields.Numbers(info, "gc_");
         // A gen2 collection counts in gen0 and gen1 too: gen0 is the number of collections.
-        return fields.TryGetValue("gc_gen0_collections", out long all) && fields.TryGetValue("gc_gen2_collections", out long gen2)
-            && fields.TryGetValue("gc_pause_total_ms", out long pause)
-            ? new ServerGc(all, gen2, pause)
+        return fields.TryGetValue("gc_gen0_collections", out double all) && fields.TryGetValue("gc_gen2_collections", out double gen2)
+            && fields.TryGetValue("gc_pause_total_ms", out double pause)
+            ? new ServerGc((long)all, (long)gen2, (long)pause)
             : null;
     }
 

@@ -32,6 +32,7 @@ internal static class StackExchangeRunner
         var histograms = new LongHistogram[workload.Clients];
         var errors = new long[workload.Clients];
         var firstErrors = new string?[workload.Clients];
+        Task<CpuSample?> cpuAtStart = window.SampleCpuAtMeasureStartAsync(endpoint);
         var callers = new Task[workload.Clients];
         for (int i = 0; i < callers.Length; i++)
         {
@@ -65,11 +66,12 @@ internal static class StackExchangeRunner
         await window.ShowProgressUntil(all, $"{server,-8} {workload.Name,-26}");
         await all;
         double seconds = window.MeasuredSeconds(Stopwatch.GetTimestamp());
+        CpuSample cpuAtEnd = await CpuSample.TakeAsync(endpoint, cancel);
         cancel.ThrowIfCancellationRequested();
 
         LongHistogram merged = WorkloadResult.NewHistogram();
         foreach (LongHistogram histogram in histograms) merged.Add(histogram);
         return WorkloadResult.From(workload, server, endpoint.ToString(), merged, seconds, errors.Sum(),
-            0, firstErrors.FirstOrDefault(e => e is not null));
+            0, firstErrors.FirstOrDefault(e => e is not null)) with { Cpu = CpuSample.Between(await cpuAtStart, cpuAtEnd, merged.TotalCount) };
     }
 }

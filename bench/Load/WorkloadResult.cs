@@ -22,6 +22,9 @@ internal sealed record WorkloadResult(
     /// <summary>The server's garbage collections during the workload, when it reports them.</summary>
     public ServerGc? Gc { get; init; }
 
+    /// <summary>CPU per operation in the measured window, the server's when it reports it and the bench's own.</summary>
+    public CpuCost? Cpu { get; init; }
+
     /// <summary>Largest latency a histogram keeps (60 s); anything slower is recorded as 60 s.</summary>
     public const long HighestTrackableUs = 60_000_000;
 
